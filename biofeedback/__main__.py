@@ -1,0 +1,3 @@
+from biofeedback.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,248 @@
+"""The composition root: command line, logging, crash handler, and the wiring of concrete classes.
+
+This is the only module that chooses which source, storage and window classes to build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from biofeedback import __version__
+from biofeedback.sources.base import Source, SourceError
+from biofeedback.sources.clock import SessionClock
+from biofeedback.storage.session_file import SessionFileError
+
+log = logging.getLogger("biofeedback")
+
+USAGE_ERROR = 2
+
+SOURCE_HELP = "demo[?resonance=BPM&seed=N&hr=BPM&ectopic=P&pace=BPM] | ble | ble:ADDRESS | a recording's path"
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit code 2."""
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def make_source(spec: str) -> Source:
+    """Build the source named by ``spec`` (see ``--help``)."""
+    from biofeedback.sources.demo import DemoSource
+
+    spec = spec.strip()
+    if spec == "demo" or spec.startswith("demo?"):
+        return DemoSource.from_query(spec.partition("?")[2], spec)
+    if spec == "ble" or spec.startswith("ble:"):
+        raise SourceError("Bluetooth straps are not supported in this build yet. Try --source demo, or open a recording.")
+    path = Path(spec).expanduser()
+    if not path.exists() and "?" not in spec and "/" not in spec and not path.suffix:
+        raise UsageError(f"Unknown source '{spec}'. Use {SOURCE_HELP}.")
+    from biofeedback.sources.replay import ReplaySource
+    from biofeedback.storage.recordings import load_recording
+
+    return ReplaySource(load_recording(path))
+
+
+def default_source_spec() -> str:
+    return "demo"
+
+
+# --------------------------------------------------------------------------- headless commands
+
+
+async def _record(source: Source, out: Path, duration: float | None, clock: SessionClock) -> dict[str, Any]:
+    from biofeedback.core.samples import LinkState, Status
+    from biofeedback.storage.recorder import Recorder
+    from biofeedback.storage.session_file import SessionWriter, make_header
+
+    header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}")
+    recorder = Recorder(SessionWriter(out, header))
+    finished = asyncio.Event()
+
+    def emit(event) -> None:
+        recorder.on_event(event)
+        if isinstance(event, Status):
+            log.info("%s", event.message or event.state.value)
+            if event.state in (LinkState.FINISHED, LinkState.FAILED):
+                finished.set()
+
+    task = asyncio.create_task(source.run(emit, clock), name="source")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(finished.wait()), task]
+    try:
+        while not (task.done() or stop.is_set() or finished.is_set()):
+            timeout = None if duration is None else max(duration - clock.now(), 0) / clock.speed
+            if duration is not None and timeout <= 0:
+                break
+            await asyncio.wait(waiters, timeout=min(timeout, 0.5) if timeout is not None else 0.5, return_when=asyncio.FIRST_COMPLETED)
+            recorder.tick()
+    finally:
+        for w in waiters:
+            w.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
+        recorder.close(clock.now())
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        raise task.exception()
+    from biofeedback.core.summary import summarize
+
+    return summarize(recorder.timeline)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if out.exists():
+        raise UsageError(f"{out} already exists; choose another name so nothing is overwritten.")
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist.")
+    source = make_source(args.source)
+    clock = SessionClock(args.speed)
+    summary = asyncio.run(_record(source, out, args.duration, clock))
+    print(f"Recorded {summary['beats']} beats ({summary['duration_s']:.0f} s) to {out}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from biofeedback.core.summary import summarize
+    from biofeedback.core.timeline import rebuild
+    from biofeedback.storage.recordings import load_recording
+
+    data = load_recording(Path(args.file).expanduser())
+    result = summarize(rebuild(data.events))
+    result["ended_cleanly"] = data.ended_cleanly
+    result["skipped_lines"] = data.skipped_lines + int(data.truncated_tail)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        width = max(len(k) for k in result)
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
+    if headless and "QT_QPA_PLATFORM" not in os.environ:
+        if not args.screenshot:
+            raise UsageError("There is no screen to show the window on. Use --screenshot PNG, or 'biofeedback record'.")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    source = make_source(args.source or default_source_spec())
+    clock = SessionClock(args.speed)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from biofeedback.qt.bridge import SourceBridge
+    from biofeedback.qt.main_window import MainWindow
+    from biofeedback.qt.session_controller import SessionController
+    from biofeedback.sources.demo import DemoSource
+    from biofeedback.storage.recorder import Recorder
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("biofeedback")
+    app.setOrganizationName("biofeedback")
+    app.setApplicationDisplayName("Biofeedback")
+
+    controller = SessionController(clock, Recorder(None))
+    bridge = SourceBridge(source, clock)
+    bridge.event_received.connect(controller.on_event)
+    bridge.failed.connect(controller.on_failed)
+    if isinstance(source, DemoSource):
+        controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
+        source.follow_pacer(controller.pacer, controller.pacer_start)
+    window = MainWindow(controller)
+    window.show()
+    bridge.start()
+
+    if args.screenshot or args.quit_after:
+        def finish() -> None:
+            if args.screenshot:
+                window.redraw_plot()
+                if not window.grab().save(args.screenshot):
+                    log.error("Could not save the screenshot to %s.", args.screenshot)
+            window.close()
+
+        QTimer.singleShot(int(1000 * (args.quit_after or 3.0)), finish)
+    try:
+        return app.exec()
+    finally:
+        bridge.stop()
+        controller.close()
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump, exit 2
+        raise UsageError(f"{message}. See '{self.prog} --help'.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
+    parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--source", help=f"where the heartbeat comes from: {SOURCE_HELP} (default: demo)")
+    parser.add_argument("--speed", type=_positive_float, default=1.0, help="session clock speed for demo and replay (default 1)")
+    parser.add_argument("--client-screen", type=int, default=None, metavar="N", help="show the client view full screen on screen N")
+    parser.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
+    parser.add_argument("--quit-after", type=_positive_float, default=None, metavar="S", help="quit after S seconds of real time")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    rec = sub.add_parser("record", help="record a session without a window")
+    rec.add_argument("--source", required=True, help=SOURCE_HELP)
+    rec.add_argument("--out", required=True, help="the new session file")
+    rec.add_argument("--duration", type=_positive_float, default=None, metavar="S", help="stop after S session seconds")
+    rec.add_argument("--speed", type=_positive_float, default=1.0, help="session clock speed for demo and replay")
+    rec.set_defaults(handler=cmd_record)
+
+    ana = sub.add_parser("analyze", help="print a recording's heart-rate metrics")
+    ana.add_argument("file", help="a session file or RR text")
+    ana.add_argument("--json", action="store_true", help="print JSON")
+    ana.set_defaults(handler=cmd_analyze)
+    return parser
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        _configure_logging(args.verbose)
+        handler = getattr(args, "handler", cmd_gui)
+        return handler(args)
+    except (UsageError, SourceError, SessionFileError) as exc:
+        print(f"biofeedback: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130

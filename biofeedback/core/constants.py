@@ -1,0 +1,26 @@
+"""Physiological and technical constants, each with its unit and reason."""
+
+#: Shortest plausible RR interval, ms (300 bpm). Shorter values from a strap are artefacts:
+#: a Garmin HRM-Dual has been seen to send 52 ms after a 1044 ms interval.
+RR_MIN_MS = 300.0
+
+#: Longest plausible RR interval, ms (20 bpm). Longer values are artefacts or missed beats.
+RR_MAX_MS = 3000.0
+
+#: RR values as sent by a strap are in units of 1/1024 s (Bluetooth Heart Rate Service 0x2A37).
+RR_UNITS_PER_SECOND = 1024
+
+#: How far the end of a packet's beats may lie before the previous notification's arrival, s,
+#: before the missing time counts as a gap. Straps may delay an interval by up to one packet;
+#: a lost notification removes a whole interval (>= 300 ms) from the sum.
+GAP_TOLERANCE_S = 0.5
+
+#: How far the rebuilt beat times may drift ahead of the clock, s, before they are pulled back.
+FUTURE_TOLERANCE_S = 0.05
+
+#: Fraction of the reconstructed time by which beat times may be nudged towards the clock
+#: per packet, to absorb the strap's crystal drift (typically < 100 ppm) without hiding lost beats.
+DRIFT_CORRECTION = 1e-3
+
+#: A real strap notifies about once a second (Polar, Garmin, Wahoo all do).
+NOTIFY_INTERVAL_S = 1.0

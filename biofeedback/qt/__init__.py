@@ -1,0 +1,1 @@
+"""The Qt layer: the asyncio bridge, controllers, windows and widgets. The only layer importing Qt."""

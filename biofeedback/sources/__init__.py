@@ -1,0 +1,1 @@
+"""Where samples come from: a BLE strap, a recording, or the demo simulator."""

@@ -1,0 +1,1 @@
+"""Session files, imports and exports. No Qt."""

@@ -1,0 +1,33 @@
+"""Open any recording the app understands: a session file or plain RR text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from biofeedback.storage.rr_text import read_rr_text, rr_to_samples
+from biofeedback.storage.session_file import SessionData, SessionFileError, looks_like_session_file, read_session
+
+
+def load_recording(path: str | os.PathLike[str]) -> SessionData:
+    """Read ``path`` as a session file or RR text, whichever it is.
+
+    Raises :class:`SessionFileError` with a message for people if it is neither.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise SessionFileError(f"{path} is a folder, not a recording.")
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except FileNotFoundError:
+        raise SessionFileError(f"{path} does not exist.") from None
+    except OSError as exc:
+        raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    if not head.strip():
+        raise SessionFileError(f"{path} is empty.")
+    if looks_like_session_file(head):
+        return read_session(path)
+    rr = read_rr_text(path)
+    header = {"format": "rr-text", "source": str(path), "device": {}, "settings": {}}
+    return SessionData(path=path, header=header, events=list(rr_to_samples(rr)), ended_cleanly=True)
