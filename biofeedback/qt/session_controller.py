@@ -10,6 +10,7 @@ import logging
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from biofeedback.core.live import LiveMetrics
 from biofeedback.core.pacer import PacerSettings, PacerState, pacer_state
 from biofeedback.core.ring import RingBuffer
 from biofeedback.core.samples import Battery, LinkState, Sample, SourceEvent, Status
@@ -41,7 +42,10 @@ class SessionController(QObject):
         self.pacer_start = 0.0
         self.status: Status | None = None
         self.last_sample: Sample | None = None
-        self.beats = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, RR ms)
+        self.beats = RingBuffer(PLOT_CAPACITY, width=3)  # (time s, RR ms, 1 where a segment starts after a gap)
+        self.coherence_history = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, coherence ratio)
+        #: Time from the newest beat to its arrival here, s (None before the first beat).
+        self.beat_latency_s: float | None = None
 
     # ---- inputs
 
@@ -57,7 +61,10 @@ class SessionController(QObject):
         elif isinstance(event, Battery):
             self.battery_changed.emit(event.percent)
         if batch.times:
-            self.beats.extend(np.column_stack([batch.times, batch.rr_ms]))
+            starts = np.zeros(len(batch.times))
+            starts[0] = batch.gap is not None or len(self.beats) == 0
+            self.beats.extend(np.column_stack([batch.times, batch.rr_ms, starts]))
+            self.beat_latency_s = self.clock.now() - batch.times[-1]
             self.beats_added.emit(batch)
 
     def on_failed(self, message: str) -> None:
@@ -75,6 +82,11 @@ class SessionController(QObject):
 
     def add_marker(self, label: str = "Marker") -> None:
         self.marker_added.emit(self.recorder.add_marker(self.clock.now(), label))
+
+    def remember_metrics(self, metrics: LiveMetrics) -> None:
+        """Keep the coherence trend for the supervisor's plot (slot for ``metrics_updated``)."""
+        if metrics.coherence is not None:
+            self.coherence_history.append((metrics.t, metrics.coherence))
 
     def close(self) -> None:
         self.recorder.close(self.clock.now())
@@ -100,6 +112,35 @@ class SessionController(QObject):
         """Beat times (s) and instantaneous heart rate (beats/min) for plotting."""
         data = self.beats.view()
         return data[:, 0], 60000.0 / data[:, 1] if len(data) else data[:, 1]
+
+    def tachogram_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Beat times (s) and RR intervals (ms) for plotting."""
+        data = self.beats.view()
+        return data[:, 0], data[:, 1]
+
+    def beat_connect(self) -> np.ndarray:
+        """For each plotted beat, whether a line joins it to the next (False across a gap)."""
+        starts = self.beats.view()[:, 2]
+        return np.append(starts[1:] == 0, False)
+
+    def rr_at(self, times: np.ndarray) -> np.ndarray:
+        """RR intervals (ms) of the plotted beats nearest to ``times`` (s), e.g. to mark artefacts."""
+        data = self.beats.view()
+        times = np.asarray(times, dtype=np.float64)
+        if not len(data) or not len(times):
+            return np.empty(0)
+        i = np.clip(np.searchsorted(data[:, 0], times), 1, max(len(data) - 1, 1))
+        nearer_left = np.abs(data[i - 1, 0] - times) <= np.abs(data[np.minimum(i, len(data) - 1), 0] - times)
+        return data[np.where(nearer_left, i - 1, i).clip(0, len(data) - 1), 1]
+
+    def coherence_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Session times (s) and coherence ratios of the trend so far."""
+        data = self.coherence_history.view()
+        return data[:, 0], data[:, 1]
+
+    def pacer_hz(self) -> float | None:
+        """The pacer's breathing frequency, Hz (None without a pacer)."""
+        return None if self.pacer is None else self.pacer.breaths_per_min / 60.0
 
 
 def _pacer_dict(settings: PacerSettings | None) -> dict:
