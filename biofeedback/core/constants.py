@@ -18,9 +18,9 @@ GAP_TOLERANCE_S = 0.5
 #: How far the rebuilt beat times may drift ahead of the clock, s, before they are pulled back.
 FUTURE_TOLERANCE_S = 0.05
 
-#: Fraction of the reconstructed time by which beat times may be nudged towards the clock
-#: per packet, to absorb the strap's crystal drift (typically < 100 ppm) without hiding lost beats.
-DRIFT_CORRECTION = 1e-3
+#: Notifications whose lag (arrival minus newest rebuilt beat) is watched to re-align beat times
+#: with the clock. Five 1-s notifications: the smallest of five lags is about 0.17 s on average.
+LAG_HISTORY = 5
 
 #: A real strap notifies about once a second (Polar, Garmin, Wahoo all do).
 NOTIFY_INTERVAL_S = 1.0

@@ -5,7 +5,7 @@ Not a sine wave: heart rate is the sum of
 - a resting level with a slow random drift (Ornstein-Uhlenbeck, tau 40 s);
 - respiratory sinus arrhythmia through a fast vagal path (first-order lag, tau 0.8 s);
 - a baroreflex loop modelled as a damped resonator (natural frequency = the person's resonance
-  breathing rate, damping ratio 0.2), driven by breathing, so that breathing at the resonance
+  breathing rate, damping ratio 0.15), driven by breathing, so that breathing at the resonance
   rate gives the largest heart-rate swing (Vaschillo et al. 2002; Lehrer & Gevirtz 2014);
 
 and beats are fired by integrating that rate (integral pulse frequency modulation), with
@@ -53,8 +53,8 @@ class SimulatorParams:
     ectopic_rate: float = 0.0
     seed: int = 0
     rsa_gain_bpm: float = 4.0
-    baro_gain_bpm: float = 6.0
-    damping: float = 0.2
+    baro_gain_bpm: float = 4.5
+    damping: float = 0.15
     jitter_ms: float = 9.0
     drift_bpm: float = 2.5
 

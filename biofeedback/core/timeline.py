@@ -9,8 +9,10 @@ only where the sum and the clock disagree:
   rebuilt end lies more than :data:`GAP_TOLERANCE_S` before it, intervals were lost: a gap is
   recorded and the new beats are anchored to the arrival time (no beats are invented);
 - rebuilt times may not run ahead of the clock: if they do, they are pulled back;
-- otherwise they are nudged towards the clock by at most :data:`DRIFT_CORRECTION` of the
-  reconstructed time, to absorb the strap's crystal drift.
+- if each of the last :data:`LAG_HISTORY` notifications arrived later than its newest beat, the
+  rebuilt times move towards the clock by the smallest of those lags: the newest beat of some
+  notification is usually just before it, so this absorbs the strap's crystal drift and any
+  loss too small to see, without ever moving a beat past the clock.
 
 Implausible intervals (outside :data:`RR_MIN_MS`..:data:`RR_MAX_MS`, including the 0 and 0xFFFF
 some straps send) are artefacts: counted and returned, never turned into beats.
@@ -18,15 +20,16 @@ some straps send) are artefacts: counted and returned, never turned into beats.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from biofeedback.core.constants import (
-    DRIFT_CORRECTION,
     FUTURE_TOLERANCE_S,
     GAP_TOLERANCE_S,
+    LAG_HISTORY,
     RR_MAX_MS,
     RR_MIN_MS,
 )
@@ -79,6 +82,8 @@ class BeatTimeline:
         self._last_beat: float | None = None
         self._prev_arrival: float | None = None
         self._broken_at: float | None = None
+        self._spacings: deque[float] = deque(maxlen=15)
+        self._lags: deque[float] = deque(maxlen=LAG_HISTORY)
         self._cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -103,38 +108,49 @@ class BeatTimeline:
         rejected = tuple(float(r) for r in sample.rr_ms if not RR_MIN_MS <= r <= RR_MAX_MS)
         self.rejected_rr_ms.extend(rejected)
         prev_arrival, self._prev_arrival = self._prev_arrival, sample.t
+        if prev_arrival is not None:
+            self._spacings.append(sample.t - prev_arrival)
         if not valid:
             return BeatBatch(rejected_rr_ms=rejected)
 
         offsets = np.cumsum(valid) / 1000.0
         gap = None
+        anchored = sample.t - offsets[-1] + offsets
         if self._last_beat is None or self._broken_at is not None:
-            times = sample.t - offsets[-1] + offsets
+            times = anchored
             if self._last_beat is not None:
                 gap = Gap(self._last_beat, max(self._last_beat, times[0] - offsets[0]))
-            new_segment = True
         else:
             times = self._last_beat + offsets
-            end = times[-1]
-            if prev_arrival is not None and end < prev_arrival - GAP_TOLERANCE_S:
-                times = sample.t - offsets[-1] + offsets
+            lag = sample.t - times[-1]
+            # The newest beat happened after the previous notification was sent; the previous
+            # one may itself be lost, so expect it one usual spacing ago at the latest.
+            previous_sent = max(prev_arrival, sample.t - float(np.median(self._spacings)))
+            if times[-1] < previous_sent - GAP_TOLERANCE_S:
+                times = anchored
                 gap = Gap(self._last_beat, max(self._last_beat, times[0] - offsets[0]))
-                new_segment = True
             else:
-                if end > sample.t + FUTURE_TOLERANCE_S:
-                    shift = sample.t - end
+                self._lags.append(lag)
+                if lag < -FUTURE_TOLERANCE_S:
+                    shift = lag  # never ahead of the clock
+                elif len(self._lags) == self._lags.maxlen and min(self._lags) > 0:
+                    # every recent notification came late: the strap's clock runs slow, or an
+                    # undetectable loss shifted the rebuild; glide back towards the clock
+                    shift = min(self._lags)
                 else:
-                    shift = min(sample.t - end, DRIFT_CORRECTION * offsets[-1])
-                times = times + max(shift, self._last_beat - times[0] + 1e-3)
-                new_segment = False
+                    shift = 0.0
+                shift = max(shift, self._last_beat - times[0] + 1e-3)  # keep beats in order
+                times = times + shift
+                self._lags = deque((x - shift for x in self._lags), maxlen=self._lags.maxlen)
         self._broken_at = None
         if gap is not None:
             self.gaps.append(gap)
+            self._lags.clear()
 
         times_t = tuple(float(x) for x in times)
         self._times.extend(times_t)
         self._rr.extend(valid)
-        self._segment_start.extend([new_segment] + [False] * (len(valid) - 1))
+        self._segment_start.extend([gap is not None or self._last_beat is None] + [False] * (len(valid) - 1))
         self._last_beat = times_t[-1]
         self._cache = None
         return BeatBatch(times_t, valid, rejected, gap)

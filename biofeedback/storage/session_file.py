@@ -114,7 +114,8 @@ class SessionWriter:
         self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         self._last_sync = -float("inf")
         self._dirty = False
-        self._write(header)
+        self._file.write(json.dumps(header, separators=(",", ":")) + "\n")
+        self._file.flush()
         self.sync()
 
     def _write(self, record: dict[str, Any]) -> None:
