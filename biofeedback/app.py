@@ -49,7 +49,8 @@ def make_source(spec: str) -> Source:
     from biofeedback.sources.replay import ReplaySource
     from biofeedback.storage.recordings import load_recording
 
-    return ReplaySource(load_recording(path))
+    recording = load_recording(path)
+    return ReplaySource(recording.events, path.name, recording.header.get("device"))
 
 
 def default_source_spec() -> str:
@@ -171,7 +172,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.screenshot or args.quit_after:
         def finish() -> None:
             if args.screenshot:
-                window.redraw_plot()
+                window.redraw()
                 if not window.grab().save(args.screenshot):
                     log.error("Could not save the screenshot to %s.", args.screenshot)
             window.close()

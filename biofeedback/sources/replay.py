@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from biofeedback.core.samples import LinkState, Status
+from collections.abc import Sequence
+
+from biofeedback.core.samples import LinkState, SourceEvent, Status
 from biofeedback.sources.base import Emit, Source
 from biofeedback.sources.clock import SessionClock
-from biofeedback.storage.session_file import SessionData
 
 
 class ReplaySource(Source):
@@ -17,19 +18,21 @@ class ReplaySource(Source):
     a live source that started when the replay did.
     """
 
-    def __init__(self, recording: SessionData) -> None:
-        self.recording = recording
-        self.spec = str(recording.path)
+    def __init__(self, events: Sequence[SourceEvent], name: str, device: dict[str, str] | None = None) -> None:
+        self.events = events
+        self.name = name
+        self.spec = name
+        self._device = dict(device or {})
 
     def device_info(self) -> dict[str, str]:
-        return dict(self.recording.header.get("device") or {})
+        return dict(self._device)
 
     async def run(self, emit: Emit, clock: SessionClock) -> None:
         start = clock.now()
-        name = self.recording.path.name
+        name = self.name
         emit(Status(start, LinkState.STREAMING, f"Replaying {name}.", self.device_info()))
         last = start
-        for event in self.recording.events:
+        for event in self.events:
             t = start + event.t
             await clock.sleep_until(t)
             emit(dataclasses.replace(event, t=t))
