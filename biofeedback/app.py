@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import json
 import logging
 import os
@@ -65,7 +66,7 @@ async def _record(source: Source, out: Path, duration: float | None, clock: Sess
     from biofeedback.storage.recorder import Recorder
     from biofeedback.storage.session_file import SessionWriter, make_header
 
-    header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}")
+    header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}", clock.now())
     recorder = Recorder(SessionWriter(out, header))
     finished = asyncio.Event()
 
@@ -135,6 +136,36 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- the window
 
 
+def _user_data_dir() -> Path:
+    """The per-user data folder (QStandardPaths), private to its owner."""
+    from PySide6.QtCore import QStandardPaths
+
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _log_to_file(folder: Path) -> Path | None:
+    """Also log to ``folder/biofeedback.log`` (owner-only), so a crash leaves its details behind."""
+    path = folder / "biofeedback.log"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError:
+        return None
+    handler = logging.StreamHandler(os.fdopen(fd, "a", encoding="utf-8"))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return path
+
+
+def _is_live(source: Source) -> bool:
+    """Live sources (a strap) are recorded from the start; the demo and replays only on request."""
+    from biofeedback.sources.demo import DemoSource
+    from biofeedback.sources.replay import ReplaySource
+
+    return not isinstance(source, (DemoSource, ReplaySource))
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
     if headless and "QT_QPA_PLATFORM" not in os.environ:
@@ -148,17 +179,28 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from biofeedback.qt.bridge import SourceBridge
+    from biofeedback.qt.crash import CrashHandler
     from biofeedback.qt.main_window import MainWindow
     from biofeedback.qt.session_controller import SessionController
     from biofeedback.sources.demo import DemoSource
     from biofeedback.storage.recorder import Recorder
+    from biofeedback.storage.session_file import SessionWriter, make_header
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("biofeedback")
     app.setOrganizationName("biofeedback")
     app.setApplicationDisplayName("Biofeedback")
+    data_dir = _user_data_dir()
+    CrashHandler(_log_to_file(data_dir), app).install()
 
-    controller = SessionController(clock, Recorder(None))
+    def open_writer() -> SessionWriter:
+        folder = data_dir / "sessions"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"{datetime.datetime.now():%Y-%m-%d_%H-%M-%S}.bfs"
+        header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}", clock.now())
+        return SessionWriter(path, header)
+
+    controller = SessionController(clock, Recorder(None), open_writer=open_writer)
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)
     bridge.failed.connect(controller.on_failed)
@@ -168,6 +210,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     window = MainWindow(controller)
     window.show()
     bridge.start()
+    if args.record or (args.record is None and _is_live(source)):
+        controller.start_recording()
 
     if args.screenshot or args.quit_after:
         def finish() -> None:
@@ -211,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--speed", type=_positive_float, default=1.0, help="session clock speed for demo and replay (default 1)")
     parser.add_argument("--client-screen", type=int, default=None, metavar="N", help="show the client view full screen on screen N")
     parser.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
+    parser.add_argument(
+        "--record",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="save the session to the data folder (default: yes for a strap, no for the demo and replays)",
+    )
     parser.add_argument("--quit-after", type=_positive_float, default=None, metavar="S", help="quit after S seconds of real time")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 

@@ -1,5 +1,7 @@
 """Colours: the Okabe-Ito colour-blind-safe palette and the calm dark backgrounds."""
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QColor
 
 #: Okabe & Ito (2008), "Color Universal Design".
@@ -16,3 +18,70 @@ CLIENT_BACKGROUND = QColor("#17202b")
 CLIENT_TEXT = QColor("#c9d4e0")
 CLIENT_TEXT_DIM = QColor("#7d8ea1")
 PANEL_BACKGROUND = QColor("#1e2935")
+
+
+# ---- the supervisor view: light and dark appearances
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """The colours of the supervisor view in one appearance (light or dark).
+
+    Plot colours are Okabe-Ito hues chosen for contrast against this appearance's plot
+    background; each series is also told apart by line style, symbol or a word.
+    """
+
+    name: str
+    window: QColor
+    plot: QColor
+    text: QColor
+    text_dim: QColor
+    grid: QColor
+    heart_rate: QColor
+    breath: QColor
+    rr: QColor
+    artifact: QColor
+    marker: QColor
+    coherence: QColor
+    spectrum: QColor
+    #: Translucency of the coherence level bands and the breath area, 0..255.
+    band_alpha: int
+
+
+DARK = Appearance(
+    name="dark",
+    window=PANEL_BACKGROUND,
+    plot=CLIENT_BACKGROUND,
+    text=CLIENT_TEXT,
+    text_dim=QColor("#93a3b5"),
+    grid=QColor("#3a4a5c"),
+    heart_rate=ORANGE,
+    breath=SKY_BLUE,
+    rr=CLIENT_TEXT,
+    artifact=REDDISH_PURPLE,
+    marker=YELLOW,
+    coherence=CLIENT_TEXT,
+    spectrum=SKY_BLUE,
+    band_alpha=46,
+)
+
+LIGHT = Appearance(
+    name="light",
+    window=QColor("#eef1f4"),
+    plot=QColor("#fafbfc"),
+    text=QColor("#1d2733"),
+    text_dim=QColor("#4f5e6e"),
+    grid=QColor("#c5ced8"),
+    heart_rate=VERMILLION,
+    breath=BLUE,
+    rr=QColor("#1d2733"),
+    artifact=REDDISH_PURPLE,
+    marker=QColor("#6b5d00"),
+    coherence=QColor("#1d2733"),
+    spectrum=BLUE,
+    band_alpha=40,
+)
+
+#: Coherence levels as the screens tell them: colour (Okabe-Ito, DESIGN.md) and always a word.
+COHERENCE_LEVEL_COLOURS = {"low": BLUE, "medium": BLUISH_GREEN, "high": ORANGE}
+COHERENCE_LEVEL_WORDS = {"low": "settling", "medium": "steady", "high": "coherent"}

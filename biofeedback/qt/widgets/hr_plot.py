@@ -1,53 +1,105 @@
-"""Live heart rate over the last minutes, with the pacer's breath wave underneath."""
+"""Live heart rate over the last minutes, with the pacer's breath wave behind it.
+
+The breath wave has its own axis on the right (out at the bottom, in at the top), so a therapist
+sees at a glance whether heart rate rises on each in-breath and falls on each out-breath (phase
+synchrony) without the two scales being mixed.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from biofeedback.qt import palette
+from biofeedback.qt.widgets.plot_base import QuietPlot
 
 #: Seconds of history shown.
 WINDOW_S = 120.0
+#: Smallest heart-rate span shown, beats/min, so a steady heart does not look like a wild one.
+MIN_HR_SPAN_BPM = 16.0
 
 
-class HeartRatePlot(pg.PlotWidget):
-    """Items are created once; :meth:`set_series` only calls ``setData``."""
+class HeartRatePlot(QuietPlot):
+    """Items are created once; :meth:`set_series` only calls ``setData`` and moves the view."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background=palette.PANEL_BACKGROUND)
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
+        super().__init__("Heart rate and breathing guide", time_axis=True, parent=parent)
         item = self.getPlotItem()
-        item.setLabel("left", "Heart rate", units="bpm")
-        item.setLabel("bottom", "Session time", units="s")
-        item.showGrid(x=False, y=True, alpha=0.15)
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).setTextPen(palette.CLIENT_TEXT)
-            item.getAxis(axis).setPen(palette.CLIENT_TEXT_DIM)
-        self._breath = item.plot(pen=pg.mkPen(palette.SKY_BLUE, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
-        self._hr = item.plot(pen=pg.mkPen(palette.ORANGE, width=2.5))
-        self._empty = pg.TextItem("Waiting for the first heartbeats...", color=palette.CLIENT_TEXT_DIM, anchor=(0.5, 0.5))
-        item.addItem(self._empty)
-        self._empty.setPos(WINDOW_S / 2, 70)
-        self.setYRange(50, 90)
-        self.setXRange(0, WINDOW_S)
+        self.set_axis_label("left", "Heart rate (bpm)")
+        item.setLimits(minYRange=MIN_HR_SPAN_BPM)
+        item.enableAutoRange(axis="y")
+        item.setAutoVisible(y=True)
 
-    def set_series(self, times: np.ndarray, hr: np.ndarray, now: float, breath_t: np.ndarray, breath: np.ndarray) -> None:
-        """Show heart rate (beats/min) at beat times (s), and the guided breath (0..1) scaled to the plot."""
-        start = max(0.0, now - WINDOW_S)
-        self.setXRange(start, max(now, WINDOW_S), padding=0)
-        visible = times >= start
-        if np.any(visible):
-            self._empty.setVisible(False)
-            lo, hi = float(np.min(hr[visible])), float(np.max(hr[visible]))
-            lo, hi = min(lo - 3, (lo + hi) / 2 - 10), max(hi + 3, (lo + hi) / 2 + 10)
-            self.setYRange(lo, hi, padding=0)
-        else:
-            lo, hi = 50.0, 90.0
-        self._hr.setData(times, hr)
-        if len(breath):
-            self._breath.setData(breath_t, lo + (hi - lo) * (0.08 + 0.25 * breath))
-        else:
-            self._breath.setData([], [])
+        # the breath guide lives in its own view box, linked in x, scaled 0 (out) .. 1 (in)
+        self.breath_box = pg.ViewBox(enableMouse=False)
+        item.scene().addItem(self.breath_box)
+        right = item.getAxis("right")
+        right.linkToView(self.breath_box)
+        right.setStyle(showValues=True)
+        right.setTicks([[(0.0, "out"), (1.0, "in")]])
+        right.setLabel("Breathing guide")
+        self.breath_box.setXLink(item)
+        self.breath_box.setYRange(-0.05, 1.6, padding=0)  # the guide fills the lower part
+        self.breath_box.setZValue(-10)
+        item.vb.sigResized.connect(self._match_boxes)
+
+        self._breath = pg.PlotDataItem()
+        self.breath_box.addItem(self._breath)
+        self._hr = item.plot()
+        self._markers: list[pg.InfiniteLine] = []
+        self._empty = pg.TextItem("Waiting for the first heartbeats", anchor=(0.5, 0.5))
+        self._empty.setParentItem(item.vb)
+        item.vb.sigResized.connect(self._centre_empty_text)
+        self.setXRange(0, WINDOW_S, padding=0)
+        self.setYRange(55, 85, padding=0)
+        self.apply_appearance(palette.DARK)
+
+    def _match_boxes(self) -> None:
+        self.breath_box.setGeometry(self.getPlotItem().vb.sceneBoundingRect())
+
+    def _centre_empty_text(self) -> None:
+        rect = self.getPlotItem().vb.boundingRect()
+        self._empty.setPos(rect.center())
+
+    def apply_appearance(self, appearance: palette.Appearance) -> None:
+        super().apply_appearance(appearance)
+        breath_fill = QColor(appearance.breath)
+        breath_fill.setAlpha(appearance.band_alpha)
+        self._breath.setPen(pg.mkPen(appearance.breath, width=1.5, style=Qt.PenStyle.DashLine))
+        self._breath.setFillLevel(0.0)
+        self._breath.setBrush(breath_fill)
+        self._hr.setPen(pg.mkPen(appearance.heart_rate, width=2.5))
+        self._empty.setColor(appearance.text_dim)
+        for line in self._markers:
+            self._colour_marker(line)
+
+    def _colour_marker(self, line: pg.InfiniteLine) -> None:
+        line.setPen(pg.mkPen(self.appearance.marker, width=1.5, style=Qt.PenStyle.DotLine))
+        line.label.setColor(self.appearance.marker)
+
+    def add_marker(self, t: float, label: str) -> None:
+        """A labelled vertical line at session time ``t`` (s); one item per marker, made once."""
+        line = pg.InfiniteLine(pos=t, angle=90, movable=False, label=label, labelOpts={"position": 0.95, "anchors": [(0, 0), (0, 0)]})
+        self.getPlotItem().addItem(line)
+        self._markers.append(line)
+        self._colour_marker(line)
+
+    def set_series(
+        self,
+        times: np.ndarray,
+        hr: np.ndarray,
+        connect: np.ndarray,
+        now: float,
+        breath_t: np.ndarray,
+        breath: np.ndarray,
+    ) -> None:
+        """Show heart rate (beats/min) at beat times (s) and the guided breath (0 out .. 1 in).
+
+        ``connect[i]`` says whether beat ``i`` is joined to beat ``i + 1`` (False across a gap).
+        """
+        self._empty.setVisible(len(times) == 0)
+        self.setXRange(max(0.0, now - WINDOW_S), max(now, WINDOW_S), padding=0)
+        self._hr.setData(times, hr, connect=connect if len(times) else "all")
+        self._breath.setData(breath_t, breath)

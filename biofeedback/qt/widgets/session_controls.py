@@ -1,0 +1,277 @@
+"""Session controls: start and stop a recorded session, add markers, and set the breathing pacer.
+
+The widget only asks: it emits ``record_requested``, ``stop_requested``, ``marker_requested`` and
+``pacer_chosen``; whoever owns the session answers and tells it what is happening through
+:meth:`SessionControls.show_recording`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from biofeedback.core.pacer import (
+    RATE_MAX_BPM,
+    RATE_MIN_BPM,
+    RATE_STEP_BPM,
+    PacerSettings,
+    Preset,
+    presets,
+)
+from biofeedback.qt.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: The preset combo's entry for hand-made settings.
+CUSTOM_KEY = "custom"
+#: Longest hold offered, s.
+MAX_HOLD_S = 10.0
+#: Out-breath per in-breath offered (1 : 0.5 .. 1 : 3).
+RATIO_RANGE = (0.5, 3.0)
+
+HOLDS_TOO_LONG = "The holds are longer than one breath at this rate. Shorten a hold or choose a slower rate."
+
+
+class PacerSettingsBox(QGroupBox):
+    """Preset, rate, inhale:exhale ratio and holds, with the pattern in words underneath.
+
+    Choosing a preset applies its exact durations (4-7-8 stays 4, 7 and 8 s even though its rate,
+    3.16 breaths/min, is shown rounded); changing a field makes a custom pattern from the fields.
+
+    Signals
+    -------
+    pacer_chosen(object)
+        The new :class:`PacerSettings`, or None when the pacer is switched off.
+    """
+
+    pacer_chosen = Signal(object)
+
+    def __init__(self, assessed_bpm: float | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Breathing pacer", parent)
+        self.enabled_box = QCheckBox("Guide the breathing")
+        self.enabled_box.setChecked(True)
+        self.preset_box = QComboBox()
+        self.rate_box = QDoubleSpinBox()
+        self.rate_box.setRange(RATE_MIN_BPM, RATE_MAX_BPM)
+        self.rate_box.setSingleStep(RATE_STEP_BPM)
+        self.rate_box.setDecimals(1)
+        self.rate_box.setSuffix(" breaths/min")
+        self.ratio_box = QDoubleSpinBox()
+        self.ratio_box.setRange(*RATIO_RANGE)
+        self.ratio_box.setSingleStep(0.1)
+        self.ratio_box.setDecimals(1)
+        self.ratio_box.setPrefix("1 : ")
+        self.ratio_box.setToolTip("In-breath : out-breath. A longer out-breath (1 : 1.5) is calming for most people.")
+        self.hold_in_box = self._hold_box()
+        self.hold_out_box = self._hold_box()
+        self.summary = QLabel()
+        self.summary.setObjectName("pacerSummary")
+        self.summary.setWordWrap(True)
+        for box in (self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
+            box.setKeyboardTracking(False)  # a typed "5.5" is one change, not "5" then "5.5"
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.enabled_box)
+        form.addRow("Pattern", self.preset_box)
+        form.addRow("Rate", self.rate_box)
+        form.addRow("In : out", self.ratio_box)
+        form.addRow("Hold after in", self.hold_in_box)
+        form.addRow("Hold after out", self.hold_out_box)
+        form.addRow(self.summary)
+
+        self._presets: tuple[Preset, ...] = ()
+        self.settings: PacerSettings | None = None
+        self.set_presets(presets(assessed_bpm))
+        self.preset_box.currentIndexChanged.connect(self._preset_picked)
+        for box in (self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
+            box.valueChanged.connect(self._fields_edited)
+        self.enabled_box.toggled.connect(self._enabled_toggled)
+        self.apply(self._presets[0].key, self._presets[0].settings, emit=False)
+
+    @staticmethod
+    def _hold_box() -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(0.0, MAX_HOLD_S)
+        box.setSingleStep(0.5)
+        box.setDecimals(1)
+        box.setSuffix(" s")
+        box.setSpecialValueText("none")
+        return box
+
+    def set_presets(self, offered: tuple[Preset, ...]) -> None:
+        """Offer these presets (e.g. again once the person's own rate has been assessed)."""
+        current = self.preset_key()
+        self._presets = offered
+        self.preset_box.blockSignals(True)
+        self.preset_box.clear()
+        for preset in offered:
+            self.preset_box.addItem(preset.title, preset.key)
+            self.preset_box.setItemData(self.preset_box.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole)
+        self.preset_box.addItem("Custom", CUSTOM_KEY)
+        index = self.preset_box.findData(current)
+        self.preset_box.setCurrentIndex(index if index >= 0 else self.preset_box.count() - 1)
+        self.preset_box.blockSignals(False)
+
+    def preset_key(self) -> str | None:
+        return self.preset_box.currentData()
+
+    def choose_preset(self, key: str) -> None:
+        """Select a preset by key, as a person picking it from the list would."""
+        index = self.preset_box.findData(key)
+        if index < 0:
+            raise KeyError(key)
+        self.preset_box.setCurrentIndex(index)
+
+    def apply(self, key: str, settings: PacerSettings, emit: bool = True) -> None:
+        """Show ``settings`` under preset ``key`` (or ``custom``) and optionally announce them."""
+        self.settings = settings
+        widgets = (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box)
+        for w in widgets:
+            w.blockSignals(True)
+        index = self.preset_box.findData(key)
+        self.preset_box.setCurrentIndex(index if index >= 0 else self.preset_box.findData(CUSTOM_KEY))
+        self.rate_box.setValue(settings.breaths_per_min)
+        self.ratio_box.setValue(settings.exhale_s / settings.inhale_s)
+        self.hold_in_box.setValue(settings.hold_in_s)
+        self.hold_out_box.setValue(settings.hold_out_s)
+        for w in widgets:
+            w.blockSignals(False)
+        self.summary.setText(settings.describe())
+        if emit and self.enabled_box.isChecked():
+            self.pacer_chosen.emit(settings)
+
+    def _preset_picked(self, index: int) -> None:
+        key = self.preset_box.itemData(index)
+        if key == CUSTOM_KEY:
+            return
+        preset = next(p for p in self._presets if p.key == key)
+        self.apply(preset.key, preset.settings)
+
+    def _fields_edited(self, _value: float) -> None:
+        try:
+            settings = PacerSettings.from_ratio(
+                self.rate_box.value(), 1.0, self.ratio_box.value(), self.hold_in_box.value(), self.hold_out_box.value()
+            )
+        except ValueError:
+            self.summary.setText(HOLDS_TOO_LONG)
+            return
+        self.apply(CUSTOM_KEY, settings)
+
+    def _enabled_toggled(self, on: bool) -> None:
+        for w in (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
+            w.setEnabled(on)
+        self.pacer_chosen.emit(self.settings if on else None)
+
+    # ---- preferences: this group saves its own settings
+
+    def save_settings(self, settings: Settings) -> None:
+        values: dict[str, bool | float | str] = {"enabled": self.enabled_box.isChecked(), "preset": self.preset_key() or CUSTOM_KEY}
+        if self.settings is not None:
+            values.update(
+                inhale_s=self.settings.inhale_s,
+                hold_in_s=self.settings.hold_in_s,
+                exhale_s=self.settings.exhale_s,
+                hold_out_s=self.settings.hold_out_s,
+            )
+        settings.save_group("pacer", values)
+
+    def restore_settings(self, settings: Settings, emit: bool = True) -> None:
+        group = settings.group("pacer")
+        key = str(group["preset"])
+        match = next((p for p in self._presets if p.key == key), None)
+        if match is not None:
+            pacer = match.settings
+        else:
+            try:
+                pacer = PacerSettings(group["inhale_s"], group["exhale_s"], group["hold_in_s"], group["hold_out_s"])
+            except ValueError:
+                log.warning("The saved pacer pattern is not valid; using the first preset.")
+                key, pacer = self._presets[0].key, self._presets[0].settings
+            key = key if match is not None else CUSTOM_KEY
+        self.enabled_box.blockSignals(True)
+        self.enabled_box.setChecked(bool(group["enabled"]))
+        self.enabled_box.blockSignals(False)
+        self._enabled_toggled_quietly(bool(group["enabled"]))
+        self.apply(key, pacer, emit=False)
+        if emit:
+            self.pacer_chosen.emit(pacer if self.enabled_box.isChecked() else None)
+
+    def _enabled_toggled_quietly(self, on: bool) -> None:
+        for w in (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
+            w.setEnabled(on)
+
+
+class SessionControls(QWidget):
+    """Start/stop recording, add a marker, and the pacer settings.
+
+    Signals
+    -------
+    record_requested()
+        The person asked to start a recorded session.
+    stop_requested()
+        The person asked to stop the recorded session.
+    marker_requested()
+        The person asked for a marker at this moment.
+    pacer_chosen(object)
+        Forwarded from :class:`PacerSettingsBox`.
+    """
+
+    record_requested = Signal()
+    stop_requested = Signal()
+    marker_requested = Signal()
+    pacer_chosen = Signal(object)
+
+    def __init__(self, assessed_bpm: float | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recording = False
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("recordButton")
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.marker_button = QPushButton("Add marker  (M)")
+        self.marker_button.clicked.connect(self.marker_requested)
+        self.record_state = QLabel()
+        self.record_state.setObjectName("recordState")
+        self.record_state.setWordWrap(True)
+        self.pacer_box = PacerSettingsBox(assessed_bpm)
+        self.pacer_box.pacer_chosen.connect(self.pacer_chosen)
+
+        session = QGroupBox("Session")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.marker_button)
+        session_layout = QVBoxLayout(session)
+        session_layout.addLayout(buttons)
+        session_layout.addWidget(self.record_state)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(session)
+        layout.addWidget(self.pacer_box)
+        self.show_recording(False)
+
+    def toggle_recording(self) -> None:
+        """Ask to start or stop, depending on what is happening now."""
+        (self.stop_requested if self.recording else self.record_requested).emit()
+
+    def show_recording(self, active: bool, where: str = "") -> None:
+        """Reflect the session's recording state; ``where`` names the file being written."""
+        self.recording = active
+        self.record_button.setText("Stop recording  (Space)" if active else "Start recording  (Space)")
+        if active:
+            self.record_state.setText(f"Recording to {where}" if where else "Recording")
+        else:
+            self.record_state.setText("Not recording. The live view runs without saving.")

@@ -1,0 +1,98 @@
+"""Signal quality in plain words: skin contact, battery, artefact rate and how late beats arrive."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
+
+from biofeedback.core.samples import Contact
+
+#: Battery level below which the panel suggests charging, percent.
+LOW_BATTERY_PCT = 20
+#: Beat delay above which the panel says the link is slow, s: a strap notifies about once a
+#: second, so a beat can be up to about 1 s old on arrival, plus Bluetooth and display time.
+SLOW_BEAT_DELAY_S = 2.0
+#: Artefact share above which the panel suggests checking the strap, percent.
+HIGH_ARTIFACT_PCT = 5.0
+
+CONTACT_WORDS = {
+    Contact.DETECTED: "Good",
+    Contact.NOT_DETECTED: "Lost: moisten the electrodes and press the strap gently on",
+    Contact.UNSUPPORTED: "Not reported by this strap",
+}
+
+UNKNOWN = "—"
+
+ROW_HELP = {
+    "contact": "Skin contact as the strap reports it.",
+    "battery": "The strap's battery level, percent, as the strap reports it.",
+    "artifacts": "Share of recent beats flagged as artefacts (ectopic, missed or extra beats), percent.\n"
+    "They are marked with a cross on the RR plot and left out of the metrics.",
+    "delay": "Time from a heartbeat to its arrival here, s.\n"
+    "A strap sends beats about once a second, so up to about 1.5 s is normal.",
+}
+
+
+def battery_text(percent: int | None) -> str:
+    if percent is None:
+        return UNKNOWN
+    if percent < LOW_BATTERY_PCT:
+        return f"{percent} % (charge it after this session)"
+    return f"{percent} %"
+
+
+def artifact_text(percent: float | None) -> str:
+    if percent is None:
+        return UNKNOWN
+    if percent > HIGH_ARTIFACT_PCT:
+        return f"{percent:.1f} % of recent beats (check the strap's fit)"
+    return f"{percent:.1f} % of recent beats"
+
+
+def delay_text(seconds: float | None) -> str:
+    if seconds is None:
+        return UNKNOWN
+    if seconds > SLOW_BEAT_DELAY_S:
+        return f"{seconds:.1f} s (slower than usual)"
+    return f"{seconds:.1f} s"
+
+
+class SignalQualityPanel(QGroupBox):
+    """Four rows, each a name and a plain-language value; no colour carries meaning on its own."""
+
+    NAMES = {"contact": "Skin contact", "battery": "Strap battery", "artifacts": "Artefacts", "delay": "Beat delay"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Signal quality", parent)
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        grid.setColumnStretch(1, 1)
+        self._values: dict[str, QLabel] = {}
+        for i, (key, name) in enumerate(self.NAMES.items()):
+            name_label = QLabel(name)
+            name_label.setObjectName("metricName")
+            value = QLabel(UNKNOWN)
+            value.setObjectName("qualityValue")
+            value.setWordWrap(True)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for label in (name_label, value):
+                label.setToolTip(ROW_HELP[key])
+            grid.addWidget(name_label, i, 0)
+            grid.addWidget(value, i, 1)
+            self._values[key] = value
+
+    def value_text(self, key: str) -> str:
+        return self._values[key].text()
+
+    def show_contact(self, contact: Contact | None) -> None:
+        self._values["contact"].setText(UNKNOWN if contact is None else CONTACT_WORDS[contact])
+
+    def show_battery(self, percent: int | None) -> None:
+        self._values["battery"].setText(battery_text(percent))
+
+    def show_artifacts(self, percent: float | None) -> None:
+        self._values["artifacts"].setText(artifact_text(percent))
+
+    def show_delay(self, seconds: float | None) -> None:
+        self._values["delay"].setText(delay_text(seconds))
