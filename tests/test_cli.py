@@ -60,7 +60,7 @@ def test_a_killed_recording_is_readable_missing_at_most_the_last_second(tmp_path
     data = read_session(out)
     assert not data.ended_cleanly
     started = datetime.datetime.fromisoformat(data.header["started_utc"])
-    session_time_at_kill = (killed_at - started).total_seconds()
+    session_time_at_kill = (killed_at - started).total_seconds() + data.header["started_t"]
     last_t = max(e.t for e in data.events)
     # the demo notifies every second; everything up to the last notification is on disk
     assert last_t >= session_time_at_kill - 1.0 - 1.1

@@ -6,9 +6,11 @@ It owns no widgets and no devices. Widgets listen to its signals and ask it for 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from biofeedback.core.live import LiveMetrics
 from biofeedback.core.pacer import PacerSettings, PacerState, pacer_state
@@ -17,6 +19,7 @@ from biofeedback.core.samples import Battery, LinkState, Sample, SourceEvent, St
 from biofeedback.core.timeline import BeatBatch
 from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.recorder import Recorder
+from biofeedback.storage.session_file import SessionFileError, SessionWriter
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +36,24 @@ class SessionController(QObject):
     battery_changed = Signal(int)
     pacer_changed = Signal(object)  # PacerSettings or None
     marker_added = Signal(object)  # Marker
+    recording_changed = Signal(object)  # Path of the session file being written, or None
+    error_occurred = Signal(str)  # a message for people
 
-    def __init__(self, clock: SessionClock, recorder: Recorder, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        clock: SessionClock,
+        recorder: Recorder,
+        parent: QObject | None = None,
+        open_writer: Callable[[], SessionWriter] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.clock = clock
         self.recorder = recorder
+        self._open_writer = open_writer
+        # Syncs the session file at least once a second even when no events arrive.
+        self._sync_timer = QTimer(self)
+        self._sync_timer.timeout.connect(self.recorder.tick)
+        self._sync_timer.start(500)
         self.pacer: PacerSettings | None = PacerSettings.from_rate(6.0)
         self.pacer_start = 0.0
         self.status: Status | None = None
@@ -88,7 +104,34 @@ class SessionController(QObject):
         if metrics.coherence is not None:
             self.coherence_history.append((metrics.t, metrics.coherence))
 
+    @property
+    def recording_path(self) -> Path | None:
+        return None if self.recorder.writer is None else self.recorder.writer.path
+
+    def start_recording(self) -> None:
+        """Start writing this session to a new file (from now on; earlier beats stay on screen only)."""
+        if self.recorder.writer is not None or self._open_writer is None:
+            return
+        try:
+            self.recorder.writer = self._open_writer()
+        except SessionFileError as exc:
+            log.warning("%s", exc)
+            self.error_occurred.emit(f"The session cannot be saved: {exc}")
+            return
+        if self.pacer is not None:
+            self.recorder.writer.write_pacer(self.pacer_start, _pacer_dict(self.pacer))
+        self.recording_changed.emit(self.recorder.writer.path)
+
+    def stop_recording(self) -> None:
+        """Close the session file; the session goes on without being saved."""
+        if self.recorder.writer is None:
+            return
+        self.recorder.close(self.clock.now())
+        self.recorder.writer = None
+        self.recording_changed.emit(None)
+
     def close(self) -> None:
+        self._sync_timer.stop()
         self.recorder.close(self.clock.now())
 
     # ---- queries for widgets

@@ -53,8 +53,14 @@ class SessionData:
         return [e for e in self.events if isinstance(e, Sample)]
 
 
-def make_header(source: str, device: dict[str, str], settings: dict[str, Any], software: str) -> dict[str, Any]:
-    """A v1 header: wall-clock start once (UTC and the local offset), then monotonic time only."""
+def make_header(
+    source: str, device: dict[str, str], settings: dict[str, Any], software: str, session_t: float = 0.0
+) -> dict[str, Any]:
+    """A v1 header: wall-clock start once (UTC and the local offset), then monotonic time only.
+
+    ``session_t`` is the session time (s) at which ``started_utc`` was read, so any event's
+    wall-clock time is ``started_utc + (t - started_t)``.
+    """
     now = _dt.datetime.now().astimezone()
     offset = now.utcoffset() or _dt.timedelta(0)
     return {
@@ -62,6 +68,7 @@ def make_header(source: str, device: dict[str, str], settings: dict[str, Any], s
         "version": FORMAT_VERSION,
         "started_utc": now.astimezone(_dt.timezone.utc).isoformat(timespec="milliseconds"),
         "utc_offset_min": int(offset.total_seconds() // 60),
+        "started_t": round(session_t, 4),
         "software": software,
         "source": source,
         "device": dict(device),
