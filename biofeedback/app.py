@@ -176,7 +176,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     clock = SessionClock(args.speed)
 
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from biofeedback.resources import resource_path
 
     from biofeedback.qt.bridge import SourceBridge
     from biofeedback.qt.crash import CrashHandler
@@ -190,6 +193,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("biofeedback")
     app.setOrganizationName("biofeedback")
     app.setApplicationDisplayName("Biofeedback")
+    app.setWindowIcon(QIcon(str(resource_path("assets", "icon.svg"))))
     data_dir = _user_data_dir()
     CrashHandler(_log_to_file(data_dir), app).install()
 
