@@ -73,7 +73,7 @@ def metric_texts(m: LiveMetrics | None) -> dict[str, str]:
         "rmssd": NOT_YET if m.rmssd_ms is None else f"{m.rmssd_ms:.0f} ms",
         "coherence": NOT_YET if m.coherence is None else (f"{m.coherence:.1f} · {level}" if level else f"{m.coherence:.1f}"),
         "swing": NOT_YET if m.hr_swing_bpm is None else f"{m.hr_swing_bpm:.1f} bpm per breath",
-        "compliance": NOT_YET if m.breathing_compliance is None else f"{m.breathing_compliance:.0%}",
+        "compliance": NOT_YET if m.breathing_compliance is None else f"{100 * m.breathing_compliance:.0f} %",
     }
 
 

@@ -1,0 +1,358 @@
+"""The supervisor view, driven through its real widgets offscreen.
+
+The session clock is a hand-wound fake, so every time and every beat is known to the test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from biofeedback.core.live import LiveMetrics
+from biofeedback.core.pacer import PacerSettings
+from biofeedback.core.samples import Battery, Contact, Sample
+from biofeedback.qt import palette
+from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
+from biofeedback.qt.session_controller import SessionController
+from biofeedback.qt.settings import MemoryStore, Settings
+from biofeedback.qt.widgets.metrics_panel import NOT_YET
+from biofeedback.qt.widgets.session_controls import CUSTOM_KEY, HOLDS_TOO_LONG
+from biofeedback.sources.clock import SessionClock
+from biofeedback.storage.recorder import Recorder
+
+
+class Hands:
+    """A monotonic clock the test winds by hand, s."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def hands() -> Hands:
+    return Hands()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def window(qtbot, hands, store):
+    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None))
+    w = MainWindow(controller, Settings(store))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def feed(window: MainWindow, hands: Hands, t: float, rr_ms: tuple[float, ...], contact=Contact.DETECTED) -> None:
+    """One strap notification arriving at session time ``t`` (the clock reads ``t`` too)."""
+    hands.t = t
+    window.controller.on_event(Sample(t, round(60000 / rr_ms[-1]) if rr_ms else None, rr_ms, contact))
+
+
+# ---------------------------------------------------------------- pacer settings and presets
+
+
+def test_presets_apply_their_exact_pattern_through_the_real_combo(window):
+    box = window.controls.pacer_box
+    box.preset_box.setFocus()
+    expected = {
+        # key: (in, out, hold in, hold out) from the published patterns, and what people read
+        "box": (PacerSettings(4.0, 4.0, 4.0, 4.0), "3.8 breaths/min, in 4.0 s, hold 4.0 s, out 4.0 s, hold 4.0 s"),
+        "478": (PacerSettings(4.0, 8.0, 7.0, 0.0), "3.2 breaths/min, in 4.0 s, hold 7.0 s, out 8.0 s"),
+        "coherent": (PacerSettings(60 / 11, 60 / 11), "5.5 breaths/min, in 5.5 s, out 5.5 s"),
+        "resonance": (PacerSettings(4.0, 6.0), "6.0 breaths/min, in 4.0 s, out 6.0 s"),
+    }
+    for key, (settings, words) in expected.items():
+        box.preset_box.setCurrentIndex(box.preset_box.findData(key))
+        assert window.controller.pacer == settings
+        assert box.summary.text() == words
+        assert box.rate_box.text() == f"{60 / settings.period_s:.1f} breaths/min"
+
+
+def test_preset_chosen_with_the_keyboard(qtbot, window):
+    box = window.controls.pacer_box
+    box.preset_box.setFocus()
+    assert box.preset_key() == "resonance"
+    qtbot.keyClick(box.preset_box, Qt.Key.Key_Down)  # the next pattern in the list
+    assert box.preset_key() == "coherent"
+    assert window.controller.pacer.inhale_s == pytest.approx(60 / 5.5 / 2)
+
+
+def test_typing_a_rate_makes_a_custom_pattern(qtbot, window, hands):
+    box = window.controls.pacer_box
+    hands.t = 30.0
+    box.rate_box.setFocus()
+    box.rate_box.selectAll()
+    qtbot.keyClicks(box.rate_box, "5.5")
+    qtbot.keyClick(box.rate_box, Qt.Key.Key_Return)
+    pacer = window.controller.pacer
+    assert box.preset_key() == CUSTOM_KEY
+    assert box.preset_box.currentText() == "Custom"
+    assert pacer.breaths_per_min == pytest.approx(5.5)
+    assert pacer.exhale_s / pacer.inhale_s == pytest.approx(1.5)  # the resonance preset's 1 : 1.5 kept
+    assert window.controller.pacer_start == 30.0  # a new breath starts now
+    assert box.summary.text() == "5.5 breaths/min, in 4.4 s, out 6.5 s"
+
+
+def test_ratio_and_holds_through_the_spin_boxes(qtbot, window):
+    box = window.controls.pacer_box
+    box.ratio_box.setFocus()
+    for _ in range(5):  # 1 : 1.5 -> 1 : 2.0 in steps of 0.1
+        qtbot.keyClick(box.ratio_box, Qt.Key.Key_Up)
+    box.hold_in_box.setFocus()
+    qtbot.keyClick(box.hold_in_box, Qt.Key.Key_Up)  # 0.5 s steps
+    qtbot.keyClick(box.hold_in_box, Qt.Key.Key_Up)
+    pacer = window.controller.pacer
+    assert box.ratio_box.text() == "1 : 2.0"
+    assert box.hold_in_box.text() == "1.0 s"
+    assert pacer.period_s == pytest.approx(10.0)  # still 6 breaths/min
+    assert pacer.hold_in_s == 1.0
+    assert pacer.inhale_s == pytest.approx(3.0) and pacer.exhale_s == pytest.approx(6.0)
+
+
+def test_holds_longer_than_the_breath_are_refused_kindly(window):
+    box = window.controls.pacer_box
+    box.rate_box.setValue(12.0)  # 5 s per breath
+    before = window.controller.pacer
+    box.hold_in_box.setValue(3.0)
+    box.hold_out_box.setValue(3.0)
+    assert box.summary.text() == HOLDS_TOO_LONG
+    assert "!" not in HOLDS_TOO_LONG
+    assert window.controller.pacer.hold_out_s == 0.0 and window.controller.pacer.period_s == pytest.approx(before.period_s)
+
+
+def test_switching_the_pacer_off_and_on(window):
+    box = window.controls.pacer_box
+    box.choose_preset("box")
+    box.enabled_box.click()
+    assert window.controller.pacer is None
+    assert window.phase_label.text() == "Breathing freely"
+    assert not box.rate_box.isEnabled()
+    box.enabled_box.click()
+    assert window.controller.pacer == PacerSettings(4.0, 4.0, 4.0, 4.0)
+
+
+def test_the_phase_is_shown_in_words_with_seconds_left(window, hands):
+    window.controls.pacer_box.choose_preset("478")
+    start = window.controller.pacer_start
+    cases = {0.5: "Breathe in · 4 s", 4.2: "Hold · 7 s", 11.0: "Breathe out · 8 s", 18.9: "Breathe out · 1 s"}
+    for dt, words in cases.items():
+        hands.t = start + dt
+        window.redraw()
+        assert window.phase_label.text() == words
+
+
+def test_pacer_settings_survive_a_restart(qtbot, window, store, hands):
+    window.controls.pacer_box.choose_preset("478")
+    window.close()
+    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands), Recorder(None)), Settings(store))
+    qtbot.addWidget(again)
+    assert again.controls.pacer_box.preset_key() == "478"
+    assert again.controller.pacer == PacerSettings(4.0, 8.0, 7.0, 0.0)
+
+
+def test_a_custom_pattern_and_pacer_off_survive_a_restart(qtbot, window, store, hands):
+    box = window.controls.pacer_box
+    box.rate_box.setValue(4.5)
+    box.enabled_box.click()
+    window.close()
+    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands), Recorder(None)), Settings(store))
+    qtbot.addWidget(again)
+    assert again.controls.pacer_box.preset_key() == CUSTOM_KEY
+    assert again.controls.pacer_box.rate_box.value() == pytest.approx(4.5)
+    assert again.controller.pacer is None
+    assert not again.controls.pacer_box.enabled_box.isChecked()
+
+
+# ---------------------------------------------------------------- metrics and signal quality text
+
+
+METRICS = LiveMetrics(
+    t=100.0,
+    hr_bpm=64.4,
+    rmssd_ms=41.6,
+    coherence=2.34,
+    coherence_level="medium",
+    hr_swing_bpm=11.26,
+    breathing_compliance=0.834,
+    artifact_pct=1.3,
+    artifact_times=(),
+    spectrum_hz=np.linspace(0.0, 0.5, 129),
+    spectrum_ms2_per_hz=np.exp(-(((np.linspace(0.0, 0.5, 129) - 0.1) / 0.01) ** 2)) * 3000.0,
+)
+
+
+def test_metrics_panel_shows_exact_text_with_units(window):
+    panel = window.metrics_panel
+    assert [panel.value_text(k) for k in ("hr", "rmssd", "coherence", "swing", "compliance")] == [NOT_YET] * 5
+    window.on_metrics(METRICS)
+    assert panel.value_text("hr") == NOT_YET  # drawn on the display tick, not per beat
+    window.redraw()
+    assert panel.value_text("hr") == "64 bpm"
+    assert panel.value_text("rmssd") == "42 ms"
+    assert panel.value_text("coherence") == "2.3 · steady"
+    assert panel.value_text("swing") == "11.3 bpm per breath"
+    assert panel.value_text("compliance") == "83 %"
+    assert window.hr_label.text() == "64 bpm"
+
+
+@pytest.mark.parametrize(("level", "word"), [("low", "settling"), ("medium", "steady"), ("high", "coherent")])
+def test_coherence_level_is_told_in_words(window, level, word):
+    window.on_metrics(LiveMetrics(t=1.0, coherence=5.0, coherence_level=level))
+    window.redraw()
+    assert window.metrics_panel.value_text("coherence") == f"5.0 · {word}"
+
+
+def test_each_metric_explains_its_window_and_formula_on_hover(window):
+    panel = window.metrics_panel
+    assert "Window: the last 64 s" in panel.tooltip("coherence")
+    assert "0.030 Hz" in panel.tooltip("coherence") and "0.04 and 0.26 Hz" in panel.tooltip("coherence")
+    assert "Formula: sqrt(mean((RRᵢ₊₁ − RRᵢ)²))" in panel.tooltip("rmssd")
+    for key in ("hr", "rmssd", "coherence", "swing", "compliance"):
+        assert "Formula:" in panel.tooltip(key)
+
+
+def test_signal_quality_shows_exact_text(window, hands):
+    q = window.quality_panel
+    assert q.value_text("contact") == "—"
+    feed(window, hands, 10.0, (800.0,))
+    assert q.value_text("contact") == "Good"
+    window.controller.on_event(Battery(10.0, 15))
+    assert q.value_text("battery") == "15 % (charge it after this session)"
+    window.controller.on_event(Battery(11.0, 80))
+    assert q.value_text("battery") == "80 %"
+    window.on_metrics(LiveMetrics(t=10.0, artifact_pct=6.0))
+    window.redraw()
+    assert q.value_text("artifacts") == "6.0 % of recent beats (check the strap's fit)"
+    window.on_metrics(LiveMetrics(t=11.0, artifact_pct=1.3))
+    window.redraw()
+    assert q.value_text("artifacts") == "1.3 % of recent beats"
+
+
+def test_beat_delay_is_the_time_from_the_newest_beat_to_its_arrival(window, hands):
+    # the first notification anchors its last beat to its own send time (10.0 s); the GUI reads
+    # the clock 0.3 s later, so the delay is 0.3 s
+    hands.t = 10.3
+    window.controller.on_event(Sample(10.0, 75, (800.0,), Contact.DETECTED))
+    assert window.controller.beat_latency_s == pytest.approx(0.3)
+    assert window.quality_panel.value_text("delay") == "0.3 s"
+
+
+def test_lost_contact_is_said_kindly_and_clears(window, hands):
+    feed(window, hands, 5.0, (800.0,), Contact.NOT_DETECTED)
+    assert window.notice_label.isVisible()
+    assert window.notice_label.text() == CONTACT_LOST_TEXT
+    assert window.quality_panel.value_text("contact") == "Lost: moisten the electrodes and press the strap gently on"
+    assert "!" not in CONTACT_LOST_TEXT
+    feed(window, hands, 6.0, (800.0,), Contact.DETECTED)
+    assert not window.notice_label.isVisible()
+
+
+# ---------------------------------------------------------------- plots get the controller's data
+
+
+def test_plots_show_beats_artefacts_and_the_pacer(window, hands):
+    rr = np.array([800.0, 820.0, 790.0, 1500.0, 810.0, 805.0])
+    t = 10.0
+    for r in rr:
+        t += r / 1000.0
+        feed(window, hands, t, (r,))
+    beat_t, beat_rr = window.controller.tachogram_series()
+    artefact_t = (float(beat_t[3]),)
+    window.on_metrics(LiveMetrics(t=t, artifact_times=artefact_t, artifact_pct=100 / 6))
+    window.redraw()
+    hr_x, hr_y = window.hr_plot._hr.getData()
+    np.testing.assert_allclose(hr_y, 60000.0 / rr)
+    rr_x, rr_y = window.tachogram._rr.getData()
+    np.testing.assert_allclose(rr_y, rr)
+    cross = window.tachogram._artifacts.getData()
+    assert list(cross[1]) == [1500.0]
+    breath_t, breath = window.hr_plot._breath.getData()
+    assert breath_t[-1] <= hands.t and 0.0 <= breath.min() and breath.max() <= 1.0
+    assert window.beats_label.text() == "6 beats"
+
+
+def test_the_heart_rate_line_breaks_across_a_gap(window, hands):
+    t = 10.0
+    for _ in range(5):
+        t += 0.8
+        feed(window, hands, t, (800.0,))
+    t += 10.0  # ten seconds of lost notifications
+    for _ in range(3):
+        feed(window, hands, t, (800.0,))
+        t += 0.8
+    connect = window.controller.beat_connect()
+    assert connect.tolist() == [True, True, True, True, False, True, True, False]
+
+
+def test_coherence_trend_and_spectrum_are_drawn(window):
+    for i, c in enumerate((0.5, 1.5, 3.5)):
+        m = LiveMetrics(t=70.0 + i, coherence=c, coherence_level="low", spectrum_hz=METRICS.spectrum_hz, spectrum_ms2_per_hz=METRICS.spectrum_ms2_per_hz)
+        window.controller.remember_metrics(m)
+        window.on_metrics(m)
+    window.redraw()
+    x, y = window.coherence_plot._trend.getData()
+    assert list(x) == [70.0, 71.0, 72.0] and list(y) == [0.5, 1.5, 3.5]
+    sx, sy = window.spectrum_plot._psd.getData()
+    np.testing.assert_array_equal(sy, METRICS.spectrum_ms2_per_hz)
+    assert not window.spectrum_plot._empty.isVisible()
+    assert window.spectrum_plot._pacer.value() == pytest.approx(0.1)  # 6 breaths/min
+
+
+# ---------------------------------------------------------------- keyboard and requests
+
+
+def test_space_asks_to_start_then_stop_recording(qtbot, window):
+    window.activateWindow()
+    with qtbot.waitSignal(window.record_requested, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.controls.record_state.text() == "Not recording. The live view runs without saving."
+    window.show_recording(True, "/data/sessions/today.bfs")
+    assert window.controls.record_button.text() == "Stop recording  (Space)"
+    assert window.controls.record_state.text() == "Recording to /data/sessions/today.bfs"
+    with qtbot.waitSignal(window.stop_requested, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+
+
+def test_m_adds_a_marker_shown_on_the_heart_rate_plot(qtbot, window, hands):
+    hands.t = 75.0
+    with qtbot.waitSignal(window.controller.marker_added, timeout=1000) as caught:
+        qtbot.keyClick(window, Qt.Key.Key_M)
+    assert caught.args[0].t == 75.0
+    assert [line.value() for line in window.hr_plot._markers] == [75.0]
+    assert window.status_label.text() == "Marker added at 1:15."
+
+
+def test_ctrl_k_asks_for_the_client_view_and_f11_toggles_full_screen(qtbot, window):
+    with qtbot.waitSignal(window.client_view_requested, timeout=1000):
+        qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert window.fullscreen_action.isChecked()
+    qtbot.waitUntil(window.isFullScreen, timeout=1000)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=1000)
+
+
+# ---------------------------------------------------------------- appearance
+
+
+def test_light_and_dark_appearance_recolour_and_persist(window, store):
+    window.appearance_actions["light"].trigger()
+    assert window.hr_plot.backgroundBrush().color() == palette.LIGHT.plot
+    assert window.palette().window().color() == palette.LIGHT.window
+    assert window.metrics_panel.findChild(type(window.hr_label), "metricValue").palette().windowText().color() == palette.LIGHT.text
+    assert Settings(store).value("supervisor/appearance") == "light"
+    window.appearance_actions["dark"].trigger()
+    assert window.hr_plot.backgroundBrush().color() == palette.DARK.plot
+    assert window.controls.pacer_box.rate_box.palette().base().color() == palette.DARK.plot
+    assert Settings(store).value("supervisor/appearance") == "dark"
+
