@@ -1,78 +1,115 @@
-"""The breathing orb: grows on the in-breath, shrinks on the out-breath, with the phase in words."""
+"""The calm canvas: a theme (orb, waves) driven by the breath, with the phase and seconds in words.
+
+The view holds no timing of its own. Whoever owns the display timer hands it a
+:class:`~biofeedback.qt.widgets.themes.Scene` and the pacer state for the moment to draw
+(:meth:`PacerView.show_scene`), or only a pacer state (:meth:`PacerView.show_state`) for a plain
+breathing guide without coherence or cues.
+"""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QRadialGradient
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from biofeedback.core.pacer import PacerState
-from biofeedback.qt import palette
+from biofeedback.qt.widgets.themes import DEFAULT_THEME, Scene, Theme, theme
+
+#: Phase words and seconds: light blue-grey, quieter than white (DESIGN.md: never pure white).
+TEXT = QColor("#c3cedb")
+TEXT_DIM = QColor("#8597aa")
+BACKGROUND = QColor("#17202b")
+#: Layout as shares of the height, top to bottom: the picture, the phase words, the seconds,
+#: a caption (signal messages); what is left below is for the cue lamps of the client view.
+PICTURE_BOTTOM = 0.62
+WORDS = (0.62, 0.75)
+SECONDS = (0.745, 0.83)
+CAPTION = (0.83, 0.89)
+#: Phase words as a share of the height: about 9 cm letters on a 1 m tall screen, readable from
+#: 3 m (a rule of thumb for signage is 1 cm of letter height per 30-35 cm of distance).
+WORDS_HEIGHT = 0.085
 
 
 class PacerView(QWidget):
-    """Paints a :class:`PacerState`; holds no timing of its own (the window's timer feeds it)."""
+    """Paints a theme and the pacer's words; all values come in through methods."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, theme_name: str = DEFAULT_THEME, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.theme: Theme = theme(theme_name)
+        self.scene = Scene()
         self.state: PacerState | None = None
+        self.caption = ""
+        self.idle_words = "Breathe freely"
         self.setMinimumSize(320, 320)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._fonts = (QFont(self.font()), QFont(self.font()), QFont(self.font()))
+        self._layout_fonts()
 
-    def show_state(self, state: PacerState | None) -> None:
-        self.state = state
+    # ---- inputs
+
+    def set_theme(self, name: str) -> None:
+        self.theme = theme(name)
         self.update()
+
+    @property
+    def theme_name(self) -> str:
+        return self.theme.name
+
+    def show_state(self, state: PacerState | None, now: float = 0.0) -> None:
+        """Show the breath only: neutral colour, no cues (the simplest use, e.g. a side panel)."""
+        breath = state.volume if state is not None else 0.5
+        self.show_scene(Scene(t=now, breath=breath, phase=state.phase if state else None, reduced_motion=self.scene.reduced_motion), state)
+
+    def show_scene(self, scene: Scene, state: PacerState | None, caption: str = "") -> None:
+        """Draw ``scene`` with the words of ``state`` (None: the pacer is off) and a small caption."""
+        self.scene, self.state, self.caption = scene, state, caption
+        self.update()
+
+    # ---- geometry
+
+    def picture_rect(self) -> QRectF:
+        """Where the theme's main picture sits (the orb's box; the waves use the whole view)."""
+        if self.theme.name == "orb":
+            return QRectF(0, 0, self.width(), self.height() * PICTURE_BOTTOM)
+        return QRectF(self.rect())
+
+    def _band(self, shares: tuple[float, float], margin: float = 0.0) -> QRectF:
+        h, w = self.height(), self.width()
+        return QRectF(w * margin, h * shares[0], w * (1 - 2 * margin), h * (shares[1] - shares[0]))
+
+    def _layout_fonts(self) -> None:
+        words = max(22, min(int(self.height() * WORDS_HEIGHT), int(self.width() / 7.5)))
+        for font, size in zip(self._fonts, (words, int(words * 0.62), max(13, int(words * 0.34))), strict=True):
+            font.setPixelSize(size)
+        self._fonts[0].setWeight(QFont.Weight.Light)
+
+    def resizeEvent(self, event) -> None:
+        self._layout_fonts()
+        super().resizeEvent(event)
+
+    # ---- painting
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), palette.CLIENT_BACKGROUND)
-        w, h = self.width(), self.height()
-        text_h = max(h * 0.2, 60.0)
-        orb_area = QRectF(0, 0, w, h - text_h)
-        centre = orb_area.center()
-        r_max = min(orb_area.width(), orb_area.height()) * 0.42
-        volume = self.state.volume if self.state else 0.5
-        radius = r_max * (0.45 + 0.55 * volume)
-
-        glow = QRadialGradient(centre, radius * 1.35)
-        colour = QColor(palette.BLUE)
-        glow.setColorAt(0.0, colour.lighter(135))
-        glow.setColorAt(0.72, colour)
-        edge = QColor(colour)
-        edge.setAlpha(0)
-        glow.setColorAt(1.0, edge)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(glow)
-        painter.drawEllipse(centre, radius * 1.35, radius * 1.35)
-
-        # the guide ring: where the orb will be at full breath
-        ring = QColor(palette.CLIENT_TEXT_DIM)
-        ring.setAlpha(90)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(ring)
-        painter.drawEllipse(centre, r_max, r_max)
-
+        painter.fillRect(self.rect(), BACKGROUND)
+        self.theme.paint(painter, self.picture_rect(), self.scene)
         if self.state is None:
-            words, seconds = "Breathe freely", ""
+            words, seconds = self.idle_words, ""
         else:
-            words, seconds = self.state.words, f"{math.ceil(self.state.seconds_left - 1e-6)}"
-        font = QFont(self.font())
-        font.setPixelSize(int(max(24, min(text_h * 0.42, w / 12))))
-        painter.setFont(font)
-        painter.setPen(palette.CLIENT_TEXT)
-        text_rect = QRectF(0, h - text_h, w, text_h * 0.6)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, words)
+            words, seconds = self.state.words, f"{max(1, math.ceil(self.state.seconds_left - 1e-6))}"
+        centre = Qt.AlignmentFlag.AlignCenter
+        painter.setPen(TEXT)
+        painter.setFont(self._fonts[0])
+        painter.drawText(self._band(WORDS), centre, words)
+        painter.setPen(TEXT_DIM)
         if seconds:
-            small = QFont(font)
-            small.setPixelSize(int(font.pixelSize() * 0.6))
-            painter.setFont(small)
-            painter.setPen(palette.CLIENT_TEXT_DIM)
-            painter.drawText(QRectF(0, h - text_h * 0.45, w, text_h * 0.4), Qt.AlignmentFlag.AlignCenter, seconds)
+            painter.setFont(self._fonts[1])
+            painter.drawText(self._band(SECONDS), centre, seconds)
+        if self.caption:
+            painter.setFont(self._fonts[2])
+            painter.drawText(self._band(CAPTION, margin=0.1), centre | Qt.TextFlag.TextWordWrap, self.caption)
         painter.end()
-
-    def centre(self) -> QPointF:
-        return QPointF(self.width() / 2, self.height() / 2)

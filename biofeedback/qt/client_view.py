@@ -1,0 +1,311 @@
+"""The client view: the calm picture, the pacer and the cue lamps, nothing else.
+
+:class:`ClientView` is the widget: it takes data through plain methods (beats, metrics, contact,
+link state) and draws one frame per :meth:`ClientView.render_frame` call, as a function of the
+time passed in. All cue timing goes through one :class:`~biofeedback.core.cues.CueScheduler`.
+:class:`ClientWindow` is the top-level window for a therapist's second screen: full screen on a
+chosen screen, fed by a :class:`~biofeedback.qt.session_controller.SessionController`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+
+from biofeedback.core.animation import Glide
+from biofeedback.core.cues import SAFE_LIMITS, Cue, CueScheduler
+from biofeedback.core.live import LiveMetrics
+from biofeedback.core.pacer import PacerState, Phase, pacer_state
+from biofeedback.core.samples import Contact, LinkState
+from biofeedback.qt.widgets.cue_lamps import CueLamps
+from biofeedback.qt.widgets.pacer_view import PacerView
+from biofeedback.qt.widgets.themes import DEFAULT_THEME, THEMES, Scene
+
+log = logging.getLogger(__name__)
+
+#: Display refresh, Hz. Only redraws: every value shown is a function of the session time.
+FRAME_HZ = 60
+#: Coherence levels as warmth (0 blue .. 1 orange) and as words (DESIGN.md).
+LEVEL_WARMTH = {"low": 0.0, "medium": 0.5, "high": 1.0}
+LEVEL_WORDS = {"low": "settling", "medium": "steady", "high": "coherent"}
+#: How long the colour takes to follow a new coherence level, s: slow enough to feel like warmth.
+WARMTH_GLIDE_S = 4.0
+#: No beat for this long counts as a lost signal, s (a strap notifies every second).
+SIGNAL_STALE_S = 5.0
+#: The lamp row: its height and its gap to the bottom edge, shares of the view's height.
+LAMPS_HEIGHT = 0.09
+LAMPS_MARGIN = 0.012
+
+CONTACT_MESSAGE = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
+REACH_MESSAGE = "The strap is out of reach for a moment. It will reconnect by itself."
+WAITING_MESSAGE = "Waiting for your heartbeat."
+ENDED_MESSAGE = "The recording has ended."
+
+
+class ClientView(QWidget):
+    """The picture, the pacer's words and the cue lamps.
+
+    Signals
+    -------
+    breath_turned(str)
+        A new pacer phase began ("inhale", "hold_in", "exhale", "hold_out"): for audio cues.
+    coherence_reached()
+        Coherence became high and the reward lamp is switching on: for the chime.
+    theme_chosen(str), reduced_motion_chosen(bool)
+        Someone picked a theme or switched reduced motion from the right-click menu (to persist).
+    """
+
+    breath_turned = Signal(str)
+    coherence_reached = Signal()
+    theme_chosen = Signal(str)
+    reduced_motion_chosen = Signal(bool)
+
+    def __init__(self, theme_name: str = DEFAULT_THEME, scheduler: CueScheduler | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scheduler = scheduler if scheduler is not None else CueScheduler(SAFE_LIMITS)
+        self.canvas = PacerView(theme_name, self)
+        self.lamps = CueLamps(parent=self)
+        self.warmth = Glide.at(0.0, WARMTH_GLIDE_S)
+        self.reduced_motion = False
+        self.level_word = "settling"
+        self.contact = Contact.UNSUPPORTED
+        self.link: LinkState | None = None
+        self.last_beat_arrival: float | None = None
+        self._phase: Phase | None = None
+        self.setMinimumSize(480, 360)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+
+    # ---- data in
+
+    def add_beats(self, times: Iterable[float], now: float) -> None:
+        """Beats (session times, s) that became known at ``now`` (s): ``BeatBatch.times``."""
+        for t in times:
+            self.scheduler.add_beat(t, now)
+            self.last_beat_arrival = now
+
+    def set_metrics(self, metrics: LiveMetrics, now: float) -> None:
+        """A new live snapshot: coherence sets the warmth the picture glides to, and the reward lamp."""
+        level = metrics.coherence_level
+        if level not in LEVEL_WARMTH:
+            return
+        self.warmth.set_target(LEVEL_WARMTH[level], now)
+        self.level_word = LEVEL_WORDS[level]
+        was_on = self.scheduler.is_on(Cue.REWARD)
+        self.scheduler.set_on(Cue.REWARD, level == "high", now)
+        if level == "high" and not was_on:
+            self.coherence_reached.emit()
+
+    def set_contact(self, contact: Contact) -> None:
+        """Skin contact as the strap reports it (``Sample.contact``)."""
+        self.contact = contact
+
+    def set_link(self, state: LinkState) -> None:
+        """The source's link state (``Status.state``)."""
+        self.link = state
+
+    # ---- preferences
+
+    def set_theme(self, name: str) -> None:
+        self.canvas.set_theme(name)
+
+    @property
+    def theme_name(self) -> str:
+        return self.canvas.theme_name
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        self.reduced_motion = reduced
+
+    # ---- one frame
+
+    def signal_message(self, now: float) -> str:
+        """Plain words for a missing heartbeat signal, or "" while it is fine."""
+        if self.link is LinkState.FINISHED:
+            return ENDED_MESSAGE
+        if self.contact is Contact.NOT_DETECTED:
+            return CONTACT_MESSAGE
+        if self.link in (LinkState.LOST, LinkState.RECONNECTING, LinkState.SCANNING, LinkState.CONNECTING):
+            return REACH_MESSAGE
+        if self.last_beat_arrival is None or now - self.last_beat_arrival > SIGNAL_STALE_S:
+            return WAITING_MESSAGE
+        return ""
+
+    def render_frame(self, now: float, state: PacerState | None) -> None:
+        """Draw the moment ``now`` (session time, s) with the pacer at ``state`` (None: no pacer)."""
+        message = self.signal_message(now)
+        lost = bool(message) and message != ENDED_MESSAGE
+        self.scheduler.set_on(Cue.SIGNAL_LOST, lost, now)
+        if state is not None:
+            self.scheduler.expect_turn(now + state.seconds_left, now)
+            if state.phase is not self._phase and self._phase is not None:
+                self.breath_turned.emit(state.phase.value)
+            self._phase = state.phase
+        else:
+            self._phase = None
+        levels = self.scheduler.levels(now)
+        scene = Scene(
+            t=now,
+            breath=state.volume if state is not None else 0.5,
+            phase=state.phase if state is not None else None,
+            warmth=self.warmth.value(now),
+            bloom=levels[Cue.BEAT],
+            swell=levels[Cue.TURN],
+            dimmed=levels[Cue.SIGNAL_LOST],
+            reduced_motion=self.reduced_motion,
+        )
+        self.canvas.show_scene(scene, state, message)
+        words = {
+            Cue.REWARD: self.level_word,
+            Cue.SIGNAL_LOST: "No signal" if lost else "Signal",
+            Cue.TURN: {Phase.INHALE: "In", Phase.EXHALE: "Out"}.get(state.phase, "Hold") if state else "Breath",
+        }
+        turn_up = state is None or state.phase in (Phase.INHALE, Phase.HOLD_IN)
+        self.lamps.show_levels(levels, words, turn_up)
+
+    # ---- geometry
+
+    def resizeEvent(self, event) -> None:
+        self.canvas.setGeometry(self.rect())
+        h = max(48, int(self.height() * LAMPS_HEIGHT))
+        w = min(self.width(), max(320, int(self.height() * 0.62)))
+        self.lamps.setGeometry((self.width() - w) // 2, self.height() - h - int(self.height() * LAMPS_MARGIN), w, h)
+        super().resizeEvent(event)
+
+    def cue_areas(self) -> dict[str, QRect]:
+        """Where each cue shows, in this widget's pixels: the four lamps and the picture."""
+        areas = {cue.value: self.lamps.lamp_rect(cue).translated(self.lamps.pos()).toAlignedRect() for cue in self.lamps.cues}
+        picture = self.canvas.picture_rect()
+        side = min(picture.width(), picture.height()) * 0.3
+        areas["picture"] = QRectF(picture.center().x() - side / 2, picture.center().y() - side / 2, side, side).toAlignedRect()
+        return areas
+
+    # ---- the right-click menu: theme and reduced motion, for whoever sits at this screen
+
+    def contextMenuEvent(self, event) -> None:
+        menu = QMenu(self)
+        group = QActionGroup(menu)
+        for name, theme in THEMES.items():
+            action = menu.addAction(theme.title)
+            action.setCheckable(True)
+            action.setChecked(name == self.theme_name)
+            action.triggered.connect(lambda _=False, n=name: self._choose_theme(n))
+            group.addAction(action)
+        menu.addSeparator()
+        still = menu.addAction("Reduced motion")
+        still.setCheckable(True)
+        still.setChecked(self.reduced_motion)
+        still.toggled.connect(self._choose_reduced_motion)
+        menu.exec(event.globalPos())
+
+    def _choose_theme(self, name: str) -> None:
+        self.set_theme(name)
+        self.theme_chosen.emit(name)
+
+    def _choose_reduced_motion(self, reduced: bool) -> None:
+        self.set_reduced_motion(reduced)
+        self.reduced_motion_chosen.emit(reduced)
+
+
+class ClientWindow(QWidget):
+    """The client view as its own window, for a second screen. F11 toggles full screen, Esc leaves it."""
+
+    def __init__(self, view: ClientView | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Biofeedback - client view")
+        self.view = view if view is not None else ClientView()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.resize(1024, 680)
+        self._controller = None
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.redraw)
+        full = QAction("Full screen", self, shortcut=QKeySequence(Qt.Key.Key_F11))
+        full.triggered.connect(self.toggle_full_screen)
+        leave = QAction("Leave full screen", self, shortcut=QKeySequence(Qt.Key.Key_Escape))
+        leave.triggered.connect(self.showNormal)
+        self.addActions([full, leave])
+
+    def attach(self, controller, audio=None) -> None:
+        """Follow a SessionController: its beats, samples, status and metrics; redraw at FRAME_HZ.
+
+        ``audio`` (a :class:`~biofeedback.qt.audio.CueAudio`) gets the breath turns and the chime.
+        """
+        self._controller = controller
+        view = self.view
+        controller.beats_added.connect(lambda batch: view.add_beats(batch.times, controller.now()))
+        controller.sample_received.connect(lambda sample: view.set_contact(sample.contact))
+        controller.status_changed.connect(lambda status: view.set_link(status.state))
+        if hasattr(controller, "metrics_updated"):
+            controller.metrics_updated.connect(lambda metrics: view.set_metrics(metrics, controller.now()))
+        if audio is not None:
+            view.breath_turned.connect(audio.play_turn)
+            view.coherence_reached.connect(audio.play_chime)
+        self._timer.start(int(1000 / FRAME_HZ))
+
+    def redraw(self) -> None:
+        """One frame at the controller's current session time."""
+        controller = self._controller
+        if controller is None:
+            return
+        now = controller.now()
+        pacer = controller.pacer
+        state = pacer_state(pacer, now - controller.pacer_start) if pacer is not None else None
+        self.view.render_frame(now, state)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def show_on_screen(self, index: int | None) -> bool:
+        """Show full screen on screen ``index`` (0 is the first); None or a missing screen: a normal window.
+
+        Returns whether the chosen screen exists.
+        """
+        screens = QGuiApplication.screens()
+        if index is None:
+            self.show()
+            return True
+        if not 0 <= index < len(screens):
+            log.warning("There is no screen %d (found %d); showing the client view in a window.", index, len(screens))
+            self.show()
+            return False
+        screen = screens[index]
+        self.setScreen(screen)
+        self.move(screen.geometry().topLeft())
+        self.showFullScreen()
+        return True
+
+    def closeEvent(self, event) -> None:
+        self._timer.stop()
+        super().closeEvent(event)
+
+
+def open_client_window(controller, screen: int | None = None, settings=None, audio=None) -> ClientWindow:
+    """Build, attach and show a client window (used by the app and by the supervisor's menu).
+
+    ``settings`` (a :class:`~biofeedback.qt.settings.Settings`) supplies and keeps the theme and the
+    reduced-motion choice; the system's reduced-motion wish is followed where Qt reports it.
+    """
+    from biofeedback.qt.motion import ReducedMotion
+
+    window = ClientWindow()
+    view = window.view
+    motion = ReducedMotion(str(settings.value("client/reduced_motion")) if settings is not None else "system", window)
+    view.set_reduced_motion(motion.active)
+    motion.changed.connect(view.set_reduced_motion)
+    window.motion = motion
+    if settings is not None:
+        view.set_theme(str(settings.value("client/theme")))
+        view.theme_chosen.connect(lambda name: settings.set_value("client/theme", name))
+        view.reduced_motion_chosen.connect(lambda on: settings.set_value("client/reduced_motion", "on" if on else "off"))
+    window.attach(controller, audio)
+    window.show_on_screen(screen)
+    window.redraw()
+    return window

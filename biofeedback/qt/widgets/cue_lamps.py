@@ -1,0 +1,107 @@
+"""The cue lamps: small glowing shapes with a word under each, lit by the cue scheduler.
+
+Each lamp is told apart by shape and word as well as colour (a heart for the heartbeat, an arrow
+for the breath, a sun for coherence, a ring for the signal), so colour vision is never needed.
+Levels come from :class:`~biofeedback.core.cues.CueScheduler`; colours from
+:data:`~biofeedback.core.cues.CUE_LOOKS`, which the scheduler has checked for saturated red.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from biofeedback.core.cues import CUE_LOOKS, Cue
+from biofeedback.qt.widgets.themes.base import qcolor
+
+#: The words under the lamps when nothing more specific is known.
+DEFAULT_WORDS = {Cue.BEAT: "Heartbeat", Cue.TURN: "Breath", Cue.REWARD: "Coherence", Cue.SIGNAL_LOST: "Signal"}
+LABEL = QColor("#8597aa")
+#: The glyph inside each lamp is cut out in this dark colour.
+GLYPH = QColor("#17202b")
+
+
+class CueLamps(QWidget):
+    """A row of lamps; transparent around them, so it can sit over the calm canvas."""
+
+    def __init__(self, cues: tuple[Cue, ...] = tuple(Cue), parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cues = cues
+        self.levels: dict[Cue, float] = dict.fromkeys(cues, 0.0)
+        self.words: dict[Cue, str] = {cue: DEFAULT_WORDS[cue] for cue in cues}
+        self.turn_up = True  # arrow direction of the breath lamp: up breathing in, down breathing out
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._font = QFont(self.font())
+        self.setMinimumSize(240, 64)
+
+    def show_levels(self, levels: dict[Cue, float], words: dict[Cue, str] | None = None, turn_up: bool = True) -> None:
+        """Light each lamp to its level 0..1 and set the words under them."""
+        self.levels.update({cue: levels.get(cue, 0.0) for cue in self.cues})
+        if words:
+            self.words.update({cue: text for cue, text in words.items() if cue in self.words})
+        self.turn_up = turn_up
+        self.update()
+
+    def lamp_rect(self, cue: Cue) -> QRectF:
+        """The square one lamp glows in, in this widget's coordinates."""
+        i = self.cues.index(cue)
+        slot = self.width() / len(self.cues)
+        d = self._diameter()
+        return QRectF(slot * (i + 0.5) - d / 2, self.height() * 0.06, d, d)
+
+    def _diameter(self) -> float:
+        return min(self.height() * 0.58, self.width() / len(self.cues) * 0.5)
+
+    def resizeEvent(self, event) -> None:
+        self._font.setPixelSize(max(12, int(self.height() * 0.2)))
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._font)
+        for cue in self.cues:
+            rect = self.lamp_rect(cue)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(qcolor(CUE_LOOKS[cue].rgb(self.levels[cue])))
+            painter.drawEllipse(rect)
+            self._glyph(painter, cue, rect.adjusted(rect.width() * 0.24, rect.height() * 0.24, -rect.width() * 0.24, -rect.height() * 0.24))
+            painter.setPen(LABEL)
+            label = QRectF(rect.center().x() - self.width() / len(self.cues) / 2, rect.bottom() + 2, self.width() / len(self.cues), self.height() - rect.bottom() - 2)
+            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.words[cue])
+        painter.end()
+
+    def _glyph(self, painter: QPainter, cue: Cue, r: QRectF) -> None:
+        """The lamp's shape, cut out in the background colour."""
+        pen = QPen(GLYPH)
+        pen.setWidthF(max(1.5, r.width() * 0.14))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        c, s = r.center(), r.width() / 2
+        if cue is Cue.BEAT:
+            heart = QPainterPath(QPointF(c.x(), c.y() + s * 0.85))
+            heart.cubicTo(c.x() - s * 1.3, c.y() - s * 0.1, c.x() - s * 0.55, c.y() - s * 1.05, c.x(), c.y() - s * 0.35)
+            heart.cubicTo(c.x() + s * 0.55, c.y() - s * 1.05, c.x() + s * 1.3, c.y() - s * 0.1, c.x(), c.y() + s * 0.85)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(GLYPH)
+            painter.drawPath(heart)
+        elif cue is Cue.TURN:
+            painter.setPen(pen)
+            tip = -0.55 if self.turn_up else 0.55
+            painter.drawLine(QPointF(c.x(), c.y() + s * 0.65 * (1 if self.turn_up else -1)), QPointF(c.x(), c.y() + s * tip))
+            painter.drawLine(QPointF(c.x() - s * 0.5, c.y() + s * (tip + (0.45 if self.turn_up else -0.45))), QPointF(c.x(), c.y() + s * tip))
+            painter.drawLine(QPointF(c.x() + s * 0.5, c.y() + s * (tip + (0.45 if self.turn_up else -0.45))), QPointF(c.x(), c.y() + s * tip))
+        elif cue is Cue.REWARD:
+            painter.setPen(pen)
+            painter.setBrush(GLYPH)
+            painter.drawEllipse(c, s * 0.32, s * 0.32)
+            for k in range(8):
+                a = k * math.pi / 4
+                painter.drawLine(QPointF(c.x() + math.cos(a) * s * 0.62, c.y() + math.sin(a) * s * 0.62), QPointF(c.x() + math.cos(a) * s * 0.9, c.y() + math.sin(a) * s * 0.9))
+        else:
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawArc(QRectF(c.x() - s * 0.6, c.y() - s * 0.6, s * 1.2, s * 1.2), 120 * 16, 300 * 16)

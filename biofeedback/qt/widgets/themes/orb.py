@@ -1,0 +1,75 @@
+"""The breathing orb: grows on the in-breath, shrinks on the out-breath, warms with coherence."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen, QRadialGradient
+
+from biofeedback.core.animation import lerp, mix_rgb
+from biofeedback.qt.widgets.themes.base import (
+    BACKGROUND,
+    BLOOM_GAIN,
+    SWELL_GAIN,
+    Scene,
+    Theme,
+    brighten,
+    qcolor,
+    warmth_rgb,
+)
+
+#: The largest orb radius, share of the picture's smaller side: leaves room for the widest halo.
+R_MAX = 0.33
+#: How much of the coherence colour the orb takes on: enough to glow, not enough to glare.
+BODY_STRENGTH = 0.68
+#: Orb radius at empty and at full lungs, as a share of the largest radius that fits.
+RADIUS_EMPTY = 0.42
+RADIUS_FULL = 0.92
+#: In reduced motion the orb keeps this size and breathes in brightness instead.
+RADIUS_STILL = 0.7
+#: Orb brightness (share of its full colour) at empty and full lungs in reduced motion.
+STILL_DIM, STILL_BRIGHT = 0.45, 1.0
+
+
+class OrbTheme(Theme):
+    name = "orb"
+    title = "Breathing orb"
+
+    def paint(self, painter: QPainter, rect: QRectF, scene: Scene) -> None:
+        painter.fillRect(rect, qcolor(BACKGROUND))
+        centre = rect.center()
+        r_max = min(rect.width(), rect.height()) * R_MAX
+        if scene.reduced_motion:
+            radius = r_max * RADIUS_STILL
+            strength = lerp(STILL_DIM, STILL_BRIGHT, scene.breath)
+        else:
+            radius = r_max * lerp(RADIUS_EMPTY, RADIUS_FULL, scene.breath)
+            strength = 1.0
+        strength *= 1.0 - 0.45 * scene.dimmed
+        colour = warmth_rgb(scene.warmth)
+        body = brighten(mix_rgb(BACKGROUND, colour, BODY_STRENGTH * strength), BLOOM_GAIN * scene.bloom)
+
+        # halo: wider and warmer as coherence rises
+        halo_r = radius * (1.35 + 0.25 * scene.warmth)
+        halo = QRadialGradient(centre, halo_r)
+        halo.setColorAt(0.0, qcolor(brighten(body, 0.18)))
+        halo.setColorAt(radius / halo_r * 0.93, qcolor(body))
+        halo.setColorAt(radius / halo_r, qcolor(body, 0.55))
+        halo.setColorAt(1.0, qcolor(body, 0.0))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(halo)
+        painter.drawEllipse(centre, halo_r, halo_r)
+
+        # the guide ring: where the orb will be at full breath; it swells softly at each turn
+        ring = brighten(mix_rgb(BACKGROUND, (0.49, 0.56, 0.63), 0.55), SWELL_GAIN * 4 * scene.swell)
+        pen = QPen(qcolor(ring, 0.6 + 0.4 * scene.swell))
+        pen.setWidthF(max(1.5, r_max * (0.008 + 0.012 * scene.swell)))
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        ring_r = r_max * (RADIUS_STILL if scene.reduced_motion else RADIUS_FULL)
+        painter.drawEllipse(centre, ring_r, ring_r)
+
+    @staticmethod
+    def orb_rect(rect: QRectF) -> QRectF:
+        """Where the orb lives inside ``rect`` (for measuring its brightness)."""
+        r = min(rect.width(), rect.height()) * R_MAX * RADIUS_EMPTY
+        return QRectF(rect.center() - QPointF(r, r), rect.center() + QPointF(r, r))
