@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import math
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication, QKeySequence, QPalette
@@ -140,8 +141,9 @@ class MainWindow(QMainWindow):
     Signals
     -------
     record_requested(), stop_requested()
-        The person asked to start or stop a recorded session (the app owns the files and answers
-        with :meth:`show_recording`).
+        The person asked to start or stop a recorded session. The window passes the request to
+        the controller (whose ``open_writer``, chosen by the app, makes the file) and shows the
+        answer from ``recording_changed``.
     client_view_requested()
         The person asked for the client view (the app owns that window).
     """
@@ -248,6 +250,10 @@ class MainWindow(QMainWindow):
         # ---- wiring: controls ask, the controller (or the app) answers
         self.controls.record_requested.connect(self.record_requested)
         self.controls.stop_requested.connect(self.stop_requested)
+        self.record_requested.connect(controller.start_recording)
+        self.stop_requested.connect(controller.stop_recording)
+        controller.recording_changed.connect(self.show_recording)
+        controller.error_occurred.connect(self._on_error)
         self.controls.marker_requested.connect(self._add_marker)
         self.controls.pacer_chosen.connect(controller.set_pacer)
         self.controls.pacer_box.restore_settings(self.settings)
@@ -261,6 +267,7 @@ class MainWindow(QMainWindow):
         self.set_appearance(str(self.settings.value("supervisor/appearance")))
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._on_pacer(controller.pacer)
+        self.show_recording(controller.recording_path)
 
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.redraw)
@@ -327,9 +334,12 @@ class MainWindow(QMainWindow):
 
     # ---- slots: render what the controller says
 
-    def show_recording(self, active: bool, where: str = "") -> None:
-        """The app tells the view whether a session file is being written, and where."""
-        self.controls.show_recording(active, where)
+    def show_recording(self, path: Path | None) -> None:
+        """Slot for ``recording_changed``: the session file being written, or None."""
+        self.controls.show_recording(path is not None, "" if path is None else str(path))
+
+    def _on_error(self, message: str) -> None:
+        self.status_label.setText(message)
 
     def on_metrics(self, metrics: LiveMetrics) -> None:
         """Slot for ``SessionController.metrics_updated``: drawn on the next display tick."""

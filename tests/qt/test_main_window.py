@@ -20,6 +20,7 @@ from biofeedback.qt.widgets.metrics_panel import NOT_YET
 from biofeedback.qt.widgets.session_controls import CUSTOM_KEY, HOLDS_TOO_LONG
 from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.recorder import Recorder
+from biofeedback.storage.session_file import SessionWriter, make_header, read_session
 
 
 class Hands:
@@ -42,13 +43,20 @@ def store() -> MemoryStore:
     return MemoryStore()
 
 
+def show_active(qtbot, w) -> None:
+    """Show ``w`` as the active window, so its window-wide shortcuts answer keys."""
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.windowHandle().requestActivate()
+    qtbot.waitUntil(w.isActiveWindow, timeout=2000)
+
+
 @pytest.fixture
 def window(qtbot, hands, store):
     controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None))
     w = MainWindow(controller, Settings(store))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    show_active(qtbot, w)
     return w
 
 
@@ -311,16 +319,33 @@ def test_coherence_trend_and_spectrum_are_drawn(window):
 # ---------------------------------------------------------------- keyboard and requests
 
 
-def test_space_asks_to_start_then_stop_recording(qtbot, window):
-    window.activateWindow()
+def test_space_starts_then_stops_a_recorded_session(qtbot, tmp_path, hands, store):
+    path = tmp_path / "today.bfs"
+    controller = SessionController(
+        SessionClock(1.0, monotonic=hands),
+        Recorder(None),
+        open_writer=lambda: SessionWriter(path, make_header("demo", {}, {}, "test")),
+    )
+    window = MainWindow(controller, Settings(store))
+    show_active(qtbot, window)
+    assert window.controls.record_button.text() == "Start recording  (Space)"
+    assert window.controls.record_state.text() == "Not recording. The live view runs without saving."
     with qtbot.waitSignal(window.record_requested, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert window.controls.record_state.text() == "Not recording. The live view runs without saving."
-    window.show_recording(True, "/data/sessions/today.bfs")
+    assert controller.recording_path == path
     assert window.controls.record_button.text() == "Stop recording  (Space)"
-    assert window.controls.record_state.text() == "Recording to /data/sessions/today.bfs"
+    assert window.controls.record_state.text() == f"Recording to {path}"
     with qtbot.waitSignal(window.stop_requested, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert controller.recording_path is None
+    assert window.controls.record_button.text() == "Start recording  (Space)"
+    assert read_session(path).ended_cleanly
+    controller.close()
+
+
+def test_a_session_that_cannot_be_saved_is_said_in_the_status_bar(qtbot, window):
+    window.controller.error_occurred.emit("The session cannot be saved: the disk is full.")
+    assert window.status_label.text() == "The session cannot be saved: the disk is full."
 
 
 def test_m_adds_a_marker_shown_on_the_heart_rate_plot(qtbot, window, hands):
