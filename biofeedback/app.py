@@ -115,21 +115,54 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How ``analyze`` prints each metric without --json: label, unit, format.
+_ANALYZE_TABLE = (
+    ("beats", "Beats", "", "{}"),
+    ("duration_s", "Duration", "s", "{:.1f}"),
+    ("gaps", "Gaps", "", "{}"),
+    ("gap_s", "Time in gaps", "s", "{:.1f}"),
+    ("artifacts", "Artefacts corrected", "", "{}"),
+    ("artifact_pct", "Artefact share", "%", "{:.2f}"),
+    ("mean_rr_ms", "Mean RR", "ms", "{:.1f}"),
+    ("mean_hr_bpm", "Mean HR (60000 / mean RR)", "bpm", "{:.1f}"),
+    ("sdnn_ms", "SDNN", "ms", "{:.1f}"),
+    ("rmssd_ms", "RMSSD", "ms", "{:.1f}"),
+    ("pnn50_pct", "pNN50", "%", "{:.1f}"),
+    ("lf_ms2", "LF power (0.04-0.15 Hz)", "ms2", "{:.0f}"),
+    ("hf_ms2", "HF power (0.15-0.4 Hz)", "ms2", "{:.0f}"),
+    ("lf_hf", "LF/HF", "", "{:.2f}"),
+    ("sd1_ms", "SD1", "ms", "{:.1f}"),
+    ("sd2_ms", "SD2", "ms", "{:.1f}"),
+    ("dfa_alpha1", "DFA alpha1", "", "{:.3f}"),
+    ("coherence_mean", "Coherence, mean", "", "{:.2f}"),
+    ("coherence_high_pct", "Coherence, time high", "%", "{:.1f}"),
+)
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from biofeedback.core.summary import summarize
+    # Only numpy-level modules: no Qt, no scipy, so a 24-hour file is analysed in well under a second.
+    from biofeedback.core.summary import analyze
     from biofeedback.core.timeline import rebuild
     from biofeedback.storage.recordings import load_recording
 
     data = load_recording(Path(args.file).expanduser())
-    result = summarize(rebuild(data.events))
+    result = analyze(rebuild(data.events))
     result["ended_cleanly"] = data.ended_cleanly
     result["skipped_lines"] = data.skipped_lines + int(data.truncated_tail)
     if args.json:
         print(json.dumps(result, indent=2))
-    else:
-        width = max(len(k) for k in result)
-        for key, value in result.items():
-            print(f"{key:<{width}}  {value}")
+        return 0
+    print(f"{args.file}")
+    for key, label, unit, fmt in _ANALYZE_TABLE:
+        value = result.get(key)
+        text = "not enough data" if value is None else f"{fmt.format(value)} {unit}".rstrip()
+        print(f"  {label:<28}{text}")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in result["artifacts_by_kind"].items() if n)
+    if kinds:
+        print(f"  {'Artefacts by kind':<28}{kinds}")
+    if not result["ended_cleanly"] or result["skipped_lines"]:
+        print(f"  The file did not end cleanly or had {result['skipped_lines']} unreadable line(s); what could be read is shown.")
+    print("  Methods and settings: biofeedback analyze --json FILE (key 'settings'), docs/metrics.md")
     return 0
 
 
@@ -181,6 +214,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     from biofeedback.resources import resource_path
 
+    from biofeedback.core.live import LiveAnalyzer
     from biofeedback.qt.bridge import SourceBridge
     from biofeedback.qt.crash import CrashHandler
     from biofeedback.qt.main_window import MainWindow
@@ -204,7 +238,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}", clock.now())
         return SessionWriter(path, header)
 
-    controller = SessionController(clock, Recorder(None), open_writer=open_writer)
+    controller = SessionController(clock, Recorder(None), open_writer=open_writer, analyzer=LiveAnalyzer())
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)
     bridge.failed.connect(controller.on_failed)

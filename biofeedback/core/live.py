@@ -1,10 +1,51 @@
-"""Live metrics: what the screens show while a session runs, updated on every beat."""
+"""Live metrics: what the screens show while a session runs, updated on every beat.
+
+:class:`LiveAnalyzer` takes beats as they arrive (from :class:`~biofeedback.core.timeline.BeatBatch`)
+and returns a :class:`LiveMetrics` snapshot. It corrects artefacts causally
+(:class:`~biofeedback.core.artifacts.CausalDetector`: a beat's class is final two beats later,
+so the last two beats may still be revised), keeps the corrected beats of the current segment in
+a preallocated buffer, and computes every metric from that buffer. After a gap it starts a new
+segment: nothing that needs continuity (RMSSD, coherence, swing) spans the gap.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from biofeedback.core import coherence as coh
+from biofeedback.core.artifacts import ArtifactKind, CausalDetector
+from biofeedback.core.pacer import PacerSettings
+
+#: Time constant of the display heart rate's exponential smoother, s. A beat-to-beat heart rate
+#: jitters by a few beats/min; the breath wave it rides on has a period of 4-15 s. With 1 s the
+#: newest beat weighs about 60 % (so a change shows within a beat or two), jitter shrinks by
+#: about a third, and at 6 breaths/min the displayed wave lags by under a tenth of a breath
+#: (tests/test_live.py measures both). A fixed-lag moving average over a breath would hide the
+#: very wave the person is learning to grow.
+HR_SMOOTHING_TAU_S = 1.0
+
+#: Beats older than this many time constants no longer count towards the smoothed heart rate.
+_HR_KERNEL_TAUS = 6.0
+
+#: Window of the rolling RMSSD, s (ultra-short RMSSD is usable from about 60 s).
+RMSSD_WINDOW_S = 60.0
+
+#: Shortest span of beats before a rolling RMSSD is shown, s.
+RMSSD_MIN_S = 30.0
+
+#: Window over which the artefact share and times are reported, s.
+ARTIFACT_WINDOW_S = 120.0
+
+#: Beats the buffer holds before it compacts (about 17 minutes at 120 beats/min).
+_CAPACITY = 2048
+
+#: Beats kept when compacting: more than the longest window above at 240 beats/min.
+_KEEP = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +76,10 @@ class LiveMetrics:
         Session times of recent beats flagged as artefacts, s (for marking the tachogram).
     spectrum_hz, spectrum_ms2_per_hz : numpy.ndarray or None
         The power spectrum behind the coherence value, for the supervisor's spectrum plot.
+    coherence_peak_hz : float or None
+        Frequency of the coherence peak, Hz (the heart rhythm's dominant slow oscillation).
+    newest_suspect : bool
+        The newest beat looks like an artefact; it is left out until the next beats confirm it.
     """
 
     t: float
@@ -48,3 +93,158 @@ class LiveMetrics:
     artifact_times: tuple[float, ...] = ()
     spectrum_hz: np.ndarray | None = None
     spectrum_ms2_per_hz: np.ndarray | None = None
+    coherence_peak_hz: float | None = None
+    newest_suspect: bool = False
+
+
+def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float) -> float:
+    """Share of the heart rhythm's 0.04-0.4 Hz power that lies within ±0.015 Hz of the pacer.
+
+    1 means the heart rate oscillates only at the pacer's rate (a pure sine gives about 0.86,
+    the Hann taper's skirts hold the rest); breathing at another rate gives a value near 0.
+    Heart rate alone cannot measure breathing reliably, so this checks pacing, nothing more.
+    """
+    band = (freqs_hz >= coh.PEAK_BAND_HZ[0]) & (freqs_hz <= coh.TOTAL_BAND_HZ[1])
+    near = band & (np.abs(freqs_hz - pacer_hz) <= coh.PEAK_WIDTH_HZ / 2.0)
+    total = float(psd[band].sum())
+    return float(psd[near].sum()) / total if total > 0 else 0.0
+
+
+class LiveAnalyzer:
+    """Turns arriving beats into :class:`LiveMetrics`, in well under a millisecond per update.
+
+    Parameters
+    ----------
+    pacer : PacerSettings or None
+        The breathing pacer the person follows, for the per-breath swing and compliance;
+        change it with :meth:`set_pacer`.
+    """
+
+    def __init__(self, pacer: PacerSettings | None = None) -> None:
+        self._t = np.empty(_CAPACITY)
+        self._rr = np.empty(_CAPACITY)
+        self._n = 0
+        self._seg = 0  # buffer index of the current segment's first beat
+        self._detector = CausalDetector()
+        self._artifacts: deque[float] = deque()
+        self._suspect = False
+        self._pacer_period_s: float | None = None
+        self.set_pacer(pacer)
+
+    def set_pacer(self, settings: PacerSettings | None) -> None:
+        """The pacer now running (None: free breathing)."""
+        self._pacer_period_s = None if settings is None else settings.period_s
+
+    # ---- input
+
+    def add_batch(self, batch) -> LiveMetrics | None:
+        """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
+        return self.update(batch.times, batch.rr_ms, new_segment=batch.gap is not None)
+
+    def update(self, times_s: Sequence[float], rr_ms: Sequence[float], new_segment: bool = False) -> LiveMetrics | None:
+        """Add beats (session times s, RR ms); ``new_segment``: a gap lies before the first.
+
+        Returns the metrics after the last of them, or None if there were none.
+        """
+        if not len(times_s):
+            return None
+        for i, (t, rr) in enumerate(zip(times_s, rr_ms)):
+            self._add_beat(float(t), float(rr), new_segment and i == 0)
+        return self._metrics()
+
+    def _add_beat(self, t: float, rr: float, new_segment: bool) -> None:
+        if self._n == _CAPACITY:
+            drop = _CAPACITY - _KEEP
+            self._t[:_KEEP] = self._t[drop:]
+            self._rr[:_KEEP] = self._rr[drop:]
+            self._n = _KEEP
+            self._seg = max(self._seg - drop, 0)
+        if new_segment or self._n == 0:
+            self._detector.reset()
+            self._seg = self._n
+        self._t[self._n] = t
+        self._rr[self._n] = rr
+        self._n += 1
+        final, provisional = self._detector.push(rr)
+        if final is not None and final.kind is not None:
+            self._correct(self._n - 1 - final.age, final.kind)
+        self._suspect = provisional is not None and provisional.kind is not None
+
+    def _correct(self, j: int, kind: ArtifactKind) -> None:
+        """Correct beat ``j`` of the buffer (two before the newest), keeping total time."""
+        t, rr, n = self._t, self._rr, self._n
+        self._artifacts.append(float(t[j]))
+        if kind is ArtifactKind.EXTRA:
+            rr[j + 1] += rr[j]
+            t[j : n - 1] = t[j + 1 : n].copy()
+            rr[j : n - 1] = rr[j + 1 : n].copy()
+            self._n -= 1
+        elif kind is ArtifactKind.MISSED:
+            if n == _CAPACITY:
+                return
+            t[j + 1 : n + 1] = t[j:n].copy()
+            rr[j + 1 : n + 1] = rr[j:n].copy()
+            half = rr[j] / 2.0
+            rr[j] = rr[j + 1] = half
+            t[j] = t[j + 1] - half / 1000.0
+            self._n += 1
+        else:
+            mean = (rr[j] + rr[j + 1]) / 2.0
+            t[j] += (mean - rr[j]) / 1000.0
+            rr[j] = rr[j + 1] = mean
+
+    # ---- output
+
+    def _metrics(self) -> LiveMetrics:
+        end = self._n - 1 if self._suspect and self._n - 1 > self._seg else self._n
+        t = self._t[self._seg : end]
+        rr = self._rr[self._seg : end]
+        t_now = float(self._t[self._n - 1])
+
+        while self._artifacts and self._artifacts[0] < t_now - ARTIFACT_WINDOW_S:
+            self._artifacts.popleft()
+        recent = self._n - int(np.searchsorted(self._t[: self._n], t_now - ARTIFACT_WINDOW_S))
+        artifact_times = tuple(self._artifacts) + ((t_now,) if self._suspect else ())
+        artifact_pct = 100.0 * len(artifact_times) / max(recent, 1)
+
+        hr = None
+        if len(rr):
+            first = int(np.searchsorted(t, t[-1] - _HR_KERNEL_TAUS * HR_SMOOTHING_TAU_S))
+            weights = np.exp((t[first:] - t[-1]) / HR_SMOOTHING_TAU_S)
+            hr = float(weights @ (60000.0 / rr[first:]) / weights.sum())
+
+        rmssd = None
+        if len(rr) > 2 and t[-1] - t[0] >= RMSSD_MIN_S:
+            first = int(np.searchsorted(t, t[-1] - RMSSD_WINDOW_S))
+            diffs = np.diff(rr[first:])
+            rmssd = float(math.sqrt(float(diffs @ diffs) / len(diffs))) if len(diffs) else None
+
+        result = coh.coherence(t, rr) if len(rr) >= 8 else None
+        swing = None
+        compliance = None
+        if result is not None:
+            period = self._pacer_period_s or (1.0 / result.peak_hz)
+            if self._pacer_period_s is not None:
+                compliance = breathing_compliance(result.freqs_hz, result.psd_ms2_per_hz, 1.0 / self._pacer_period_s)
+        else:
+            period = self._pacer_period_s
+        if period is not None and len(rr) and t[-1] - (t[0] - rr[0] / 1000.0) >= period:
+            first = int(np.searchsorted(t, t[-1] - period))
+            hr_breath = 60000.0 / rr[first:]
+            swing = float(hr_breath.max() - hr_breath.min())
+
+        return LiveMetrics(
+            t=t_now,
+            hr_bpm=hr,
+            rmssd_ms=rmssd,
+            coherence=None if result is None else result.ratio,
+            coherence_level=None if result is None else coh.level(result.ratio),
+            hr_swing_bpm=swing,
+            breathing_compliance=compliance,
+            artifact_pct=artifact_pct,
+            artifact_times=artifact_times,
+            spectrum_hz=None if result is None else result.freqs_hz,
+            spectrum_ms2_per_hz=None if result is None else result.psd_ms2_per_hz,
+            coherence_peak_hz=None if result is None else result.peak_hz,
+            newest_suspect=self._suspect,
+        )

@@ -1,12 +1,19 @@
-"""The basic description of a recording: how many beats, how long, how fast, which gaps."""
+"""Whole-recording descriptions: the basic summary, and the full analysis behind ``analyze``."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
+from biofeedback.core import artifacts, coherence, hrv
 from biofeedback.core.timeline import BeatTimeline
+
+#: Spacing of the coherence windows over a whole recording, s. Live, coherence is computed on
+#: every beat; over a whole recording one window every 10 s (8640 in 24 hours, overlapping by
+#: 54 s) describes the session as well and keeps the analysis fast.
+COHERENCE_STEP_S = 10.0
 
 
 def summarize(timeline: BeatTimeline) -> dict[str, Any]:
@@ -25,3 +32,67 @@ def summarize(timeline: BeatTimeline) -> dict[str, Any]:
         "gap_s": round(sum(g.duration for g in timeline.gaps), 3),
         "rejected_rr": len(timeline.rejected_rr_ms),
     }
+
+
+def _clean(value: float, digits: int) -> float | None:
+    return round(float(value), digits) if value is not None and math.isfinite(value) else None
+
+
+def coherence_over(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> np.ndarray:
+    """Coherence ratios of 64-s windows every :data:`COHERENCE_STEP_S` s, within segments only."""
+    step = int(round(COHERENCE_STEP_S * coherence.RESAMPLE_HZ))
+    parts = []
+    for s, e in hrv.segment_bounds(segment_start):
+        if e - s >= 8 and times_s[e - 1] - times_s[s] >= coherence.WINDOW_S:
+            parts.append(coherence.coherence_series(hrv.resample_rr(times_s[s:e], rr_ms[s:e], coherence.RESAMPLE_HZ), step))
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def analyze(timeline: BeatTimeline) -> dict[str, Any]:
+    """Every whole-recording metric, on artefact-corrected beats outside gaps.
+
+    Keys: beats, duration_s, artifacts, artifact_pct, artifacts_by_kind, gaps, gap_s,
+    rejected_rr, mean_rr_ms, mean_hr_bpm, sdnn_ms, rmssd_ms, pnn50_pct, lf_ms2, hf_ms2, lf_hf,
+    sd1_ms, sd2_ms, dfa_alpha1, coherence_mean, coherence_high_pct, coherence_windows,
+    spectrum_s, settings. Values that cannot be computed are None.
+    """
+    out = summarize(timeline)
+    times, rr, starts = timeline.arrays()
+    fixed = artifacts.correct(times, rr, starts)
+    report = fixed.report
+    out["artifacts"] = report.count
+    out["artifact_pct"] = round(100.0 * report.count / len(rr), 3) if len(rr) else 0.0
+    out["artifacts_by_kind"] = report.counts()
+
+    t, r, s = fixed.times_s, fixed.rr_ms, fixed.segment_start
+    metrics: dict[str, float] = {}
+    metrics.update(hrv.time_domain(r, s))
+    spec = hrv.spectrum(t, r, s)
+    metrics.update(hrv.frequency_domain(spec))
+    metrics.update(hrv.poincare(r, s))
+    metrics["dfa_alpha1"] = hrv.dfa_alpha1(r, s)
+    ratios = coherence_over(t, r, s)
+    finite = ratios[np.isfinite(ratios)]
+    metrics["coherence_mean"] = float(finite.mean()) if len(finite) else float("nan")
+    metrics["coherence_high_pct"] = float(100.0 * np.mean(ratios >= coherence.HIGH_FROM)) if len(ratios) else float("nan")
+
+    digits = {"lf_hf": 4, "dfa_alpha1": 4, "coherence_mean": 4}
+    for key, value in metrics.items():
+        out[key] = _clean(value, digits.get(key, 3))
+    out["mean_hr_bpm"] = _clean(metrics["mean_hr_bpm"], 3)
+    out["coherence_windows"] = int(len(ratios))
+    out["spectrum_s"] = round(spec.seconds, 3) if spec is not None else 0.0
+    out["settings"] = {
+        "artifacts": {
+            "method": "Lipponen & Tarvainen 2019, per segment, up to %d passes" % artifacts.MAX_PASSES,
+            "threshold_window_beats": artifacts.THRESHOLD_WINDOW,
+            "median_window_beats": artifacts.MEDIAN_WINDOW,
+            "alpha": artifacts.ALPHA,
+            "c1": artifacts.C1,
+            "c2": artifacts.C2,
+            "correction": "extra merged, missed split, ectopic/long/short moved to the midpoint of neighbours",
+        },
+        "hrv": hrv.settings(),
+        "coherence": {**coherence.settings(), "step_s": COHERENCE_STEP_S},
+    }
+    return out

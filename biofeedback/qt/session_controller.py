@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from biofeedback.core.live import LiveMetrics
+from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings, PacerState, pacer_state
 from biofeedback.core.ring import RingBuffer
 from biofeedback.core.samples import Battery, LinkState, Sample, SourceEvent, Status
@@ -38,6 +38,7 @@ class SessionController(QObject):
     marker_added = Signal(object)  # Marker
     recording_changed = Signal(object)  # Path of the session file being written, or None
     error_occurred = Signal(str)  # a message for people
+    metrics_updated = Signal(object)  # LiveMetrics, after each batch of new beats
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class SessionController(QObject):
         recorder: Recorder,
         parent: QObject | None = None,
         open_writer: Callable[[], SessionWriter] | None = None,
+        analyzer: LiveAnalyzer | None = None,
     ) -> None:
         super().__init__(parent)
         self.clock = clock
@@ -62,6 +64,11 @@ class SessionController(QObject):
         self.coherence_history = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, coherence ratio)
         #: Time from the newest beat to its arrival here, s (None before the first beat).
         self.beat_latency_s: float | None = None
+        #: Computes live metrics from each batch of beats (None: no metrics_updated signals).
+        self.analyzer = analyzer
+        if analyzer is not None:
+            analyzer.set_pacer(self.pacer)
+        self.metrics_updated.connect(self.remember_metrics)
 
     # ---- inputs
 
@@ -82,6 +89,10 @@ class SessionController(QObject):
             self.beats.extend(np.column_stack([batch.times, batch.rr_ms, starts]))
             self.beat_latency_s = self.clock.now() - batch.times[-1]
             self.beats_added.emit(batch)
+            if self.analyzer is not None:
+                metrics = self.analyzer.add_batch(batch)
+                if metrics is not None:
+                    self.metrics_updated.emit(metrics)
 
     def on_failed(self, message: str) -> None:
         """Slot for :attr:`SourceBridge.failed`."""
@@ -92,6 +103,8 @@ class SessionController(QObject):
         """Change the pacer; a new breath starts now."""
         self.pacer = settings
         self.pacer_start = self.clock.now()
+        if self.analyzer is not None:
+            self.analyzer.set_pacer(settings)
         if self.recorder.writer is not None:
             self.recorder.writer.write_pacer(self.pacer_start, _pacer_dict(settings))
         self.pacer_changed.emit(settings)

@@ -1,0 +1,188 @@
+"""Cardiac coherence (McCraty et al. 2009), with every setting pinned.
+
+McCraty R, Atkinson M, Tomasino D, Bradley RT. The coherent heart. Integral Review 2009;5(2).
+
+Over the last :data:`WINDOW_S` seconds of corrected beats:
+
+1. the RR series (each interval at the time of the beat that ends it) is interpolated with a
+   not-a-knot cubic spline at :data:`RESAMPLE_HZ` on the grid ``t_end - 64 + k / 4``, k = 1..256
+   (the spline uses the beats from just before the window start, so the window's first samples
+   are interpolated, not extrapolated);
+2. the straight-line trend is removed (otherwise the drift of a minute leaks into the lowest
+   bins, which count towards the total but not the peak);
+3. a periodic Hann window is applied and the series zero-padded to :data:`NFFT` points
+   (bins every 4 / 1024 = 0.0039 Hz, so the 0.030 Hz peak window holds 7-8 bins instead of one);
+4. the one-sided periodogram is taken;
+5. the peak is the highest bin in :data:`PEAK_BAND_HZ`; peak power sums the bins within
+   ± :data:`PEAK_WIDTH_HZ` / 2 of it; total power sums the bins in :data:`TOTAL_BAND_HZ`
+   (bin sums times the bin width, a rectangle rule);
+6. coherence = peak / (total - peak).
+
+With these settings a pure sine at 0.1 Hz gives 6.3 (about 86 % of a Hann main lobe lies
+within ± 0.015 Hz, the rest in its skirts), white noise gives about 0.2, and neither depends on
+the amplitude. The levels are calibrated in ``docs/metrics.md``: resting recordings (MIT-BIH NSRDB)
+sit mostly below :data:`LOW_BELOW`, the demo person breathing at their resonance rate sits mostly
+at or above :data:`HIGH_FROM`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from biofeedback.core.hrv import cubic_spline, hann
+
+#: Analysis window, s (McCraty et al. 2009).
+WINDOW_S = 64.0
+
+#: Resampling rate, Hz. 64 s at 4 Hz = 256 samples.
+RESAMPLE_HZ = 4.0
+
+#: FFT length after zero-padding (4x the 256 samples).
+NFFT = 1024
+
+#: Where the peak is searched, Hz (McCraty et al. 2009).
+PEAK_BAND_HZ = (0.04, 0.26)
+
+#: Width of the window integrated around the peak, Hz (ibid.).
+PEAK_WIDTH_HZ = 0.030
+
+#: Band of the total power, Hz (ibid.).
+TOTAL_BAND_HZ = (0.0033, 0.4)
+
+#: Level thresholds on the coherence ratio, calibrated on data (docs/metrics.md).
+LOW_BELOW = 1.0
+HIGH_FROM = 3.0
+
+_SAMPLES = int(WINDOW_S * RESAMPLE_HZ)
+_FREQS = np.fft.rfftfreq(NFFT, 1.0 / RESAMPLE_HZ)
+_DF = RESAMPLE_HZ / NFFT
+_TOTAL = (_FREQS >= TOTAL_BAND_HZ[0]) & (_FREQS <= TOTAL_BAND_HZ[1])
+_PEAK_SEARCH = np.flatnonzero((_FREQS >= PEAK_BAND_HZ[0]) & (_FREQS <= PEAK_BAND_HZ[1]))
+_HALF_WIDTH_BINS = int(np.floor(PEAK_WIDTH_HZ / 2.0 / _DF + 1e-9))
+_WINDOW = hann(_SAMPLES)
+_SCALE = 2.0 / (RESAMPLE_HZ * float(_WINDOW @ _WINDOW))
+_K = np.arange(_SAMPLES, dtype=np.float64) - (_SAMPLES - 1) / 2.0
+_KK = float(_K @ _K)
+#: Spectrum shown to the supervisor: up to the top of the total band.
+_SHOW = _FREQS <= TOTAL_BAND_HZ[1]
+_USED = int(np.count_nonzero(_SHOW)) + _HALF_WIDTH_BINS + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Coherence:
+    """One coherence evaluation.
+
+    Attributes
+    ----------
+    ratio : peak / (total - peak), dimensionless.
+    peak_hz : frequency of the peak, Hz.
+    peak_power, total_power : ms^2.
+    freqs_hz, psd_ms2_per_hz : the spectrum up to 0.4 Hz, for display.
+    """
+
+    ratio: float
+    peak_hz: float
+    peak_power: float
+    total_power: float
+    freqs_hz: np.ndarray
+    psd_ms2_per_hz: np.ndarray
+
+
+def level(ratio: float | None) -> str | None:
+    """"low", "medium" or "high" for a coherence ratio (thresholds :data:`LOW_BELOW`, :data:`HIGH_FROM`)."""
+    if ratio is None or not np.isfinite(ratio):
+        return None
+    if ratio < LOW_BELOW:
+        return "low"
+    return "high" if ratio >= HIGH_FROM else "medium"
+
+
+def periodogram(samples: np.ndarray) -> np.ndarray:
+    """One-sided PSD (ms^2/Hz) of 256 samples at 4 Hz: linear detrend, Hann, zero-pad to NFFT."""
+    x = samples - samples.mean()
+    x = x - (float(_K @ x) / _KK) * _K
+    return np.abs(np.fft.rfft(x * _WINDOW, n=NFFT)) ** 2 * _SCALE
+
+
+def ratio_from_psd(psd: np.ndarray) -> tuple[float, float, float, float]:
+    """(ratio, peak Hz, peak power, total power) from a periodogram on the pinned grid."""
+    peak = int(_PEAK_SEARCH[np.argmax(psd[_PEAK_SEARCH])])
+    lo, hi = max(peak - _HALF_WIDTH_BINS, 0), peak + _HALF_WIDTH_BINS + 1
+    peak_power = float(psd[lo:hi].sum()) * _DF
+    total_power = float(psd[_TOTAL].sum()) * _DF
+    rest = total_power - peak_power
+    ratio = peak_power / rest if rest > 0 else float("inf")
+    return ratio, float(_FREQS[peak]), peak_power, total_power
+
+
+def window_grid(t_end: float) -> np.ndarray:
+    """The 256 sample times of the window that ends at ``t_end``, s."""
+    return t_end - WINDOW_S + np.arange(1, _SAMPLES + 1) / RESAMPLE_HZ
+
+
+def coherence(times_s: np.ndarray, rr_ms: np.ndarray) -> Coherence | None:
+    """Coherence over the :data:`WINDOW_S` s ending at the last beat, or None if too little data.
+
+    ``times_s`` and ``rr_ms`` must be one gap-free run of corrected beats whose first interval
+    starts at or before the window start.
+    """
+    if len(times_s) < 8 or times_s[-1] - (times_s[0] - rr_ms[0] / 1000.0) < WINDOW_S:
+        return None
+    t_end = float(times_s[-1])
+    first = max(int(np.searchsorted(times_s, t_end - WINDOW_S)) - 2, 0)
+    samples = cubic_spline(times_s[first:], rr_ms[first:], window_grid(t_end))
+    psd = periodogram(samples)
+    ratio, peak_hz, peak_power, total_power = ratio_from_psd(psd)
+    return Coherence(ratio, peak_hz, peak_power, total_power, _FREQS[_SHOW], psd[_SHOW])
+
+
+def coherence_series(resampled: np.ndarray, step_samples: int) -> np.ndarray:
+    """Coherence ratios of every 64-s window of an evenly resampled run, every ``step_samples``.
+
+    ``resampled`` is RR (ms) at :data:`RESAMPLE_HZ`; windows end at samples
+    ``255, 255 + step, ...``. Used for whole recordings, where one spline over the run replaces
+    a spline per window (their difference is far below a percent, since a spline's dependence on
+    a knot decays by a factor of 3.7 per knot).
+    """
+    if len(resampled) < _SAMPLES:
+        return np.empty(0)
+    frames = np.lib.stride_tricks.sliding_window_view(resampled, _SAMPLES)[::step_samples]
+    out = np.empty(len(frames))
+    chunk = 512
+    for start in range(0, len(frames), chunk):
+        x = frames[start : start + chunk]
+        x = x - x.mean(axis=1, keepdims=True)
+        x = x - np.outer(x @ _K / _KK, _K)
+        psd = np.abs(np.fft.rfft(x * _WINDOW, n=NFFT, axis=1)[:, :_USED]) ** 2 * _SCALE
+        search = psd[:, _PEAK_SEARCH]
+        peaks = _PEAK_SEARCH[np.argmax(search, axis=1)]
+        cums = np.concatenate([np.zeros((len(psd), 1)), np.cumsum(psd, axis=1)], axis=1)
+        lo = np.maximum(peaks - _HALF_WIDTH_BINS, 0)
+        hi = peaks + _HALF_WIDTH_BINS + 1
+        rows = np.arange(len(psd))
+        peak_power = (cums[rows, hi] - cums[rows, lo]) * _DF
+        total = psd[:, _TOTAL[:_USED]].sum(axis=1) * _DF
+        rest = total - peak_power
+        with np.errstate(divide="ignore"):
+            out[start : start + chunk] = np.where(rest > 0, peak_power / rest, np.inf)
+    return out
+
+
+def settings() -> dict[str, object]:
+    """The pinned coherence settings, for reports and ``analyze --json``."""
+    return {
+        "definition": "McCraty et al. 2009: peak / (total - peak)",
+        "window_s": WINDOW_S,
+        "resample_hz": RESAMPLE_HZ,
+        "interpolation": "not-a-knot cubic spline",
+        "detrend": "linear",
+        "taper": "periodic Hann",
+        "nfft": NFFT,
+        "peak_band_hz": list(PEAK_BAND_HZ),
+        "peak_width_hz": PEAK_WIDTH_HZ,
+        "total_band_hz": list(TOTAL_BAND_HZ),
+        "integration": "bin sums x bin width",
+        "levels": {"low_below": LOW_BELOW, "high_from": HIGH_FROM},
+    }
