@@ -168,14 +168,18 @@ class ClientView(QWidget):
     # ---- geometry
 
     def resizeEvent(self, event) -> None:
+        self._place_children()
+        super().resizeEvent(event)
+
+    def _place_children(self) -> None:
         self.canvas.setGeometry(self.rect())
         h = max(48, int(self.height() * LAMPS_HEIGHT))
         w = min(self.width(), max(320, int(self.height() * 0.62)))
         self.lamps.setGeometry((self.width() - w) // 2, self.height() - h - int(self.height() * LAMPS_MARGIN), w, h)
-        super().resizeEvent(event)
 
     def cue_areas(self) -> dict[str, QRect]:
         """Where each cue shows, in this widget's pixels: the four lamps and the picture."""
+        self._place_children()  # a hidden widget gets its resize event only when first shown
         areas = {cue.value: self.lamps.lamp_rect(cue).translated(self.lamps.pos()).toAlignedRect() for cue in self.lamps.cues}
         picture = self.canvas.picture_rect()
         side = min(picture.width(), picture.height()) * 0.3
