@@ -74,21 +74,23 @@ class CueAudio(QObject):
         self.available = self._open()
 
     def _open(self) -> bool:
+        # say why there is no sound only to someone who asked for it
+        say = log.info if self.enabled else log.debug
         try:
             from PySide6.QtMultimedia import QAudioFormat, QMediaDevices
         except ImportError as exc:  # PySide6-Essentials, or no libpulse on Linux
-            log.info("Audio cues are unavailable (%s); the screens work without them.", exc)
+            say("Audio cues are unavailable (%s); the screens work without them.", exc)
             return False
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
-            log.info("No audio output device; audio cues stay silent.")
+            say("No audio output device; audio cues stay silent.")
             return False
         fmt = QAudioFormat()
         fmt.setSampleRate(SAMPLE_RATE_HZ)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         if not device.isFormatSupported(fmt):
-            log.info("The audio device cannot play 16-bit mono at %d Hz; audio cues stay silent.", SAMPLE_RATE_HZ)
+            say("The audio device cannot play 16-bit mono at %d Hz; audio cues stay silent.", SAMPLE_RATE_HZ)
             return False
         self._device, self._format = device, fmt
         return True

@@ -189,6 +189,10 @@ class ClientView(QWidget):
     # ---- the right-click menu: theme and reduced motion, for whoever sits at this screen
 
     def contextMenuEvent(self, event) -> None:
+        self.build_menu().exec(event.globalPos())
+
+    def build_menu(self) -> QMenu:
+        """The right-click menu: pick a theme, switch reduced motion."""
         menu = QMenu(self)
         group = QActionGroup(menu)
         for name, theme in THEMES.items():
@@ -202,7 +206,7 @@ class ClientView(QWidget):
         still.setCheckable(True)
         still.setChecked(self.reduced_motion)
         still.toggled.connect(self._choose_reduced_motion)
-        menu.exec(event.globalPos())
+        return menu
 
     def _choose_theme(self, name: str) -> None:
         self.set_theme(name)
@@ -219,6 +223,8 @@ class ClientWindow(QWidget):
     def __init__(self, view: ClientView | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Biofeedback - client view")
+        # closing the supervisor's window ends the app; this second-screen window never keeps it alive
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.view = view if view is not None else ClientView()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -313,3 +319,37 @@ def open_client_window(controller, screen: int | None = None, settings=None, aud
     window.show_on_screen(screen)
     window.redraw()
     return window
+
+
+class ClientLauncher:
+    """Opens the one client window on request (the menu item, ``--client-screen N``) and keeps it.
+
+    Parameters
+    ----------
+    controller : SessionController
+    settings : Settings or None
+        Supplies and keeps the theme and the reduced-motion choice.
+    audio : CueAudio or None
+        Plays the breath tones and the chime when enabled.
+    """
+
+    def __init__(self, controller, settings=None, audio=None) -> None:
+        self.controller = controller
+        self.settings = settings
+        self.audio = audio
+        self.window: ClientWindow | None = None
+
+    def show(self, screen: int | None = None) -> ClientWindow:
+        """Show the client view full screen on screen ``screen`` (None: in a window); raise it if open."""
+        if self.window is not None and self.window.isVisible():
+            if screen is not None:
+                self.window.show_on_screen(screen)
+            self.window.raise_()
+            self.window.activateWindow()
+            return self.window
+        self.window = open_client_window(self.controller, screen, self.settings, self.audio)
+        return self.window
+
+    def show_default(self) -> ClientWindow:
+        """For the menu item: full screen on the second screen when there is one, else in a window."""
+        return self.show(1 if len(QGuiApplication.screens()) > 1 else None)
