@@ -247,6 +247,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
         source.follow_pacer(controller.pacer, controller.pacer_start)
     window = MainWindow(controller)
     window.show()
+    # The client view: from the menu, or full screen on --client-screen N at start.
+    from biofeedback.qt.audio import CueAudio
+    from biofeedback.qt.client_view import ClientLauncher
+
+    audio = CueAudio(bool(window.settings.value("audio/enabled")), float(window.settings.value("audio/volume")))
+    client = ClientLauncher(controller, window.settings, audio)
+    window.client_view_requested.connect(client.show_default)
+    if args.client_screen is not None:
+        client.show(args.client_screen)
     bridge.start()
     if args.record or (args.record is None and _is_live(source)):
         controller.start_recording()
