@@ -11,14 +11,16 @@ Each beat is judged by two normalised series:
 - ``mrrs``: RR minus its :data:`MEDIAN_WINDOW`-beat median (negative deviations doubled), divided
   by ``th2 = ALPHA * QD(|mRR|)``.
 
-A beat with ``|drrs| > 1`` is *ectopic* if its neighbours' pattern lies in the ectopic regions of
-subspace (drrs, s12) with constants :data:`C1`, :data:`C2`; otherwise it is *long* or *short*
+A beat with ``|drrs| > 1`` is *ectopic* if it, or the next beat with a difference of the
+opposite sign, lies in the ectopic regions of subspace (drrs, s12) with constants :data:`C1`,
+:data:`C2` (a premature beat's short interval is flagged, not only its compensatory pause, so the
+pair is corrected together); otherwise it is *long* or *short*
 when it lies in the long/short regions of (drrs, s22) or ``|mrrs| > 3``; a long beat about twice
 the median is a *missed* beat, a short beat that with its successor makes about one median is an
 *extra* beat. The classification follows the paper's Figure 1 as neurokit2 implements it
 (including checking the next beat as a long/short candidate when its difference is smaller than
-the one after it); unlike neurokit2, a beat right after a flagged beat is not judged again, since
-its difference is the flagged beat's own echo.
+the one after it); unlike neurokit2, the beat right after an ectopic or extra beat is not judged
+again: its difference is the flagged beat's own echo, and the correction rewrites it anyway.
 
 Correction: extra -> merged with the next interval; missed -> split in two halves; ectopic ->
 the beat moves to the midpoint of its neighbours, so both intervals around it become their mean
@@ -73,6 +75,10 @@ class ArtifactKind(enum.Enum):
     MISSED = "missed"
     EXTRA = "extra"
     LONGSHORT = "longshort"
+
+
+#: Kinds whose correction also rewrites the next interval, which is therefore not judged again.
+_PAIRED = frozenset({ArtifactKind.ECTOPIC, ArtifactKind.EXTRA})
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,13 +162,19 @@ def _rolling_median(x: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
+def _in_ectopic_region(d: float, s12: float) -> bool:
+    """The ectopic regions of subspace (drrs, s12) (Lipponen & Tarvainen 2019, Fig. 2)."""
+    return (d > 1 and s12 < -C1 * d - C2) or (d < -1 and s12 > -C1 * d + C2)
+
+
 def _classify(j: int, drrs, mrrs, s12, s22, rr, medrr, th2) -> tuple[int, ArtifactKind] | None:
     """Classify beat ``j`` (whose ``|drrs|`` exceeds 1); return (beat, kind) or None.
 
     Needs ``j + 2`` to exist. May return ``j + 1`` when the next beat is the long/short one.
     """
-    d = drrs[j]
-    if (d > 1 and s12[j] < -C1 * d - C2) or (d < -1 and s12[j] > -C1 * d + C2):
+    if _in_ectopic_region(drrs[j], s12[j]) or (
+        drrs[j] * drrs[j + 1] < 0 and _in_ectopic_region(drrs[j + 1], s12[j + 1])
+    ):
         return j, ArtifactKind.ECTOPIC
     candidates = [j]
     if abs(drrs[j + 1]) < abs(drrs[j + 2]):
@@ -224,7 +236,8 @@ def _detect(rr: np.ndarray) -> tuple[dict[int, ArtifactKind], np.ndarray]:
         hit = _classify(j, drrs, mrrs, s12, s22, rr, medrr, th2)
         if hit is not None:
             found[hit[0]] = hit[1]
-            resume = hit[0] + 2
+            if hit[1] in _PAIRED:
+                resume = hit[0] + 2
     return found, medrr
 
 
@@ -407,7 +420,9 @@ class CausalDetector:
             s22 = min(d[3], d[4]) if x >= 0 else max(d[3], d[4])
             dev_j = r[2] - median
             mrrs = (2.0 * dev_j if dev_j < 0 else dev_j) / th2
-            if (x > 1 and s12 < -C1 * x - C2) or (x < -1 and s12 > -C1 * x + C2):
+            y = d[3]
+            s12_next = max(d[2], d[4]) if y > 0 else min(d[2], d[4])
+            if _in_ectopic_region(x, s12) or (x * y < 0 and _in_ectopic_region(y, s12_next)):
                 kind = ArtifactKind.ECTOPIC
             else:
                 long_beat = x > 1 and s22 < -1
@@ -419,7 +434,7 @@ class CausalDetector:
                         kind = ArtifactKind.MISSED
                     else:
                         kind = ArtifactKind.LONGSHORT
-            if kind is not None:
+            if kind in _PAIRED:
                 self._skip = 1
         suspect = abs(d[4]) > 1 and abs(self._mrr._order[-1]) > MRRS_LIMIT * th2
         return CausalDecision(2, kind, False), CausalDecision(0, ArtifactKind.LONGSHORT if suspect else None, True)

@@ -11,15 +11,16 @@ Over the last :data:`WINDOW_S` seconds of corrected beats:
 2. the straight-line trend is removed (otherwise the drift of a minute leaks into the lowest
    bins, which count towards the total but not the peak);
 3. a periodic Hann window is applied and the series zero-padded to :data:`NFFT` points
-   (bins every 4 / 1024 = 0.0039 Hz, so the 0.030 Hz peak window holds 7-8 bins instead of one);
+   (bins every 4 / 2048 = 0.00195 Hz, so the 0.030 Hz peak window holds 15 bins, 0.0293 Hz,
+   instead of one or two);
 4. the one-sided periodogram is taken;
 5. the peak is the highest bin in :data:`PEAK_BAND_HZ`; peak power sums the bins within
    ± :data:`PEAK_WIDTH_HZ` / 2 of it; total power sums the bins in :data:`TOTAL_BAND_HZ`
    (bin sums times the bin width, a rectangle rule);
 6. coherence = peak / (total - peak).
 
-With these settings a pure sine at 0.1 Hz gives 6.3 (about 86 % of a Hann main lobe lies
-within ± 0.015 Hz, the rest in its skirts), white noise gives about 0.2, and neither depends on
+With these settings a pure sine at 0.1 Hz gives 8.3 (about 89 % of a Hann main lobe lies
+within the window, the rest in its skirts), white noise gives about 0.25, and neither depends on
 the amplitude. The levels are calibrated in ``docs/metrics.md``: resting recordings (MIT-BIH NSRDB)
 sit mostly below :data:`LOW_BELOW`, the demo person breathing at their resonance rate sits mostly
 at or above :data:`HIGH_FROM`.
@@ -39,8 +40,8 @@ WINDOW_S = 64.0
 #: Resampling rate, Hz. 64 s at 4 Hz = 256 samples.
 RESAMPLE_HZ = 4.0
 
-#: FFT length after zero-padding (4x the 256 samples).
-NFFT = 1024
+#: FFT length after zero-padding (8x the 256 samples).
+NFFT = 2048
 
 #: Where the peak is searched, Hz (McCraty et al. 2009).
 PEAK_BAND_HZ = (0.04, 0.26)
@@ -113,7 +114,10 @@ def ratio_from_psd(psd: np.ndarray) -> tuple[float, float, float, float]:
     peak_power = float(psd[lo:hi].sum()) * _DF
     total_power = float(psd[_TOTAL].sum()) * _DF
     rest = total_power - peak_power
-    ratio = peak_power / rest if rest > 0 else float("inf")
+    if total_power <= 0:
+        ratio = float("nan")  # no variability at all: coherence is undefined
+    else:
+        ratio = peak_power / rest if rest > 0 else float("inf")
     return ratio, float(_FREQS[peak]), peak_power, total_power
 
 
