@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from biofeedback.core.live import LiveMetrics
+from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import Battery, Contact, Sample
 from biofeedback.qt import palette
@@ -381,3 +381,44 @@ def test_light_and_dark_appearance_recolour_and_persist(window, store):
     assert window.controls.pacer_box.rate_box.palette().base().color() == palette.DARK.plot
     assert Settings(store).value("supervisor/appearance") == "dark"
 
+
+
+# ---------------------------------------------------------------- live pipeline to the screen
+
+
+def test_metrics_from_the_live_pipeline_reach_the_panels_within_a_few_display_ticks(qtbot, hands, store):
+    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None), analyzer=LiveAnalyzer(PacerSettings(4.0, 6.0)))
+    window = MainWindow(controller, Settings(store))
+    show_active(qtbot, window)
+    emitted = []
+    controller.metrics_updated.connect(emitted.append)
+    t = 0.0
+    for i in range(110):  # about 90 s of a heart rate swinging with a 10 s breath
+        rr = 850.0 + 80.0 * np.sin(2 * np.pi * t / 10.0)
+        t += rr / 1000.0
+        feed(window, hands, t, (rr,))
+    last = emitted[-1]
+    assert last.coherence is not None and last.rmssd_ms is not None
+    for _ in range(12):  # 0.6 s of display ticks at 20 Hz
+        window.display_tick()
+    panel = window.metrics_panel
+    assert panel.value_text("hr") == f"{last.hr_bpm:.0f} bpm"
+    assert panel.value_text("rmssd") == f"{last.rmssd_ms:.0f} ms"
+    word = {"low": "settling", "medium": "steady", "high": "coherent"}[last.coherence_level]
+    assert panel.value_text("coherence") == f"{last.coherence:.1f} · {word}"
+    np.testing.assert_array_equal(window.spectrum_plot._psd.getData()[1], last.spectrum_ms2_per_hz)
+    assert window.coherence_plot._trend.getData()[1][-1] == last.coherence
+
+
+def test_a_display_tick_repaints_at_most_one_plot(window, hands):
+    for i in range(20):
+        feed(window, hands, 1.0 + 0.8 * i, (800.0,))
+    window.on_metrics(METRICS)
+    touched = []
+    for plot in window.plots:
+        plot.getPlotItem().vb.sigStateChanged.connect(lambda _vb, p=plot: touched.append(p))
+    for _ in range(8):
+        hands.t += 0.05
+        before = len(touched)
+        window.display_tick()
+        assert len({id(p) for p in touched[before:]}) <= 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
+from biofeedback.core import coherence, live
 from biofeedback.core.live import LiveMetrics
 from biofeedback.qt import palette
 
@@ -21,43 +22,47 @@ class MetricRow:
     help: str
 
 
-#: The rows, in reading order. The help text is the hover tooltip: window and formula.
+#: The rows, in reading order. The help text is the hover tooltip: window and formula, taken
+#: from the live pipeline's own constants so the words cannot drift from the computation.
 ROWS: tuple[MetricRow, ...] = (
     MetricRow(
         "hr",
         "Heart rate",
-        "Heart rate, beats per minute, smoothed over the last few beats for display.\n"
-        "Formula: 60 000 / mean RR interval (ms) of the recent clean beats.",
+        "Heart rate, beats per minute, smoothed for display.\n"
+        f"Window: recent beats, weighted by exp(−age / {live.HR_SMOOTHING_TAU_S:g} s).\n"
+        "Formula: weighted mean of 60 000 / RR (ms).",
     ),
     MetricRow(
         "rmssd",
         "RMSSD",
         "Root mean square of successive differences between RR intervals, ms (Task Force 1996).\n"
-        "Window: the rolling window of recent clean beats; gaps and artefacts are left out.\n"
+        f"Window: the last {live.RMSSD_WINDOW_S:g} s of corrected beats, shown once {live.RMSSD_MIN_S:g} s are there; never across a gap.\n"
         "Formula: sqrt(mean((RRᵢ₊₁ − RRᵢ)²)).",
     ),
     MetricRow(
         "coherence",
         "Coherence",
         "Heart rhythm coherence ratio (McCraty et al. 2009), updated on every beat.\n"
-        "Window: the last 64 s of beats.\n"
-        "Formula: power in a 0.030 Hz band around the highest peak between 0.04 and 0.26 Hz,\n"
-        "divided by the rest of the power between 0.0033 and 0.4 Hz.\n"
-        "Levels: settling (low), steady (medium), coherent (high).",
+        f"Window: the last {coherence.WINDOW_S:g} s of beats.\n"
+        f"Formula: power in a {coherence.PEAK_WIDTH_HZ:.3f} Hz band around the highest peak between "
+        f"{coherence.PEAK_BAND_HZ[0]:g} and {coherence.PEAK_BAND_HZ[1]:g} Hz,\n"
+        f"divided by the rest of the power between {coherence.TOTAL_BAND_HZ[0]:g} and {coherence.TOTAL_BAND_HZ[1]:g} Hz.\n"
+        f"Levels: settling below {coherence.LOW_BELOW:g}, steady from {coherence.LOW_BELOW:g}, coherent from {coherence.HIGH_FROM:g}.",
     ),
     MetricRow(
         "swing",
         "Heart-rate swing",
         "How far heart rate rises and falls within one breath, bpm.\n"
-        "Window: the last breath of the pacer.\n"
-        "Formula: highest minus lowest heart rate during that breath.",
+        "Window: the last breath (the pacer's period; when breathing freely, the period of the rhythm's peak).\n"
+        "Formula: highest minus lowest 60 000 / RR (ms) in that window.",
     ),
     MetricRow(
         "compliance",
         "Breathing with the pacer",
         "How closely the heart rhythm follows the pacer, percent.\n"
-        "Window: the same 64 s as coherence.\n"
-        "Formula: share of the spectrum's peak power that lies near the pacer's frequency.\n"
+        f"Window: the same {coherence.WINDOW_S:g} s spectrum as coherence.\n"
+        f"Formula: share of the power between {coherence.PEAK_BAND_HZ[0]:g} and {coherence.TOTAL_BAND_HZ[1]:g} Hz "
+        f"that lies within ±{coherence.PEAK_WIDTH_HZ / 2:.3f} Hz of the pacer's frequency.\n"
         "This checks pacing; it does not measure breathing itself.",
     ),
 )

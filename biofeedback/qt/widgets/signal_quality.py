@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
+from biofeedback.core.live import ARTIFACT_WINDOW_S
 from biofeedback.core.samples import Contact
 
 #: Battery level below which the panel suggests charging, percent.
@@ -26,7 +27,7 @@ UNKNOWN = "—"
 ROW_HELP = {
     "contact": "Skin contact as the strap reports it.",
     "battery": "The strap's battery level, percent, as the strap reports it.",
-    "artifacts": "Share of recent beats flagged as artefacts (ectopic, missed or extra beats), percent.\n"
+    "artifacts": f"Share of the beats of the last {ARTIFACT_WINDOW_S:g} s flagged as artefacts (ectopic, missed, extra, long or short beats), percent.\n"
     "They are marked with a cross on the RR plot and left out of the metrics.",
     "delay": "Time from a heartbeat to its arrival here, s.\n"
     "A strap sends beats about once a second, so up to about 1.5 s is normal.",
