@@ -62,7 +62,7 @@ DARK = Appearance(
     marker=YELLOW,
     coherence=CLIENT_TEXT,
     spectrum=SKY_BLUE,
-    band_alpha=46,
+    band_alpha=34,
 )
 
 LIGHT = Appearance(

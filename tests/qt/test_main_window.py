@@ -208,7 +208,7 @@ def test_metrics_panel_shows_exact_text_with_units(window):
     assert panel.value_text("hr") == "64 bpm"
     assert panel.value_text("rmssd") == "42 ms"
     assert panel.value_text("coherence") == "2.3 · steady"
-    assert panel.value_text("swing") == "11.3 bpm per breath"
+    assert panel.value_text("swing") == "11.3 bpm"
     assert panel.value_text("compliance") == "83 %"
     assert window.hr_label.text() == "64 bpm"
 

@@ -13,8 +13,10 @@ from PySide6.QtGui import QColor
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.plot_base import QuietPlot
 
-#: Seconds of trend shown: a whole typical session.
+#: Seconds of trend shown at most: a whole typical session.
 TREND_WINDOW_S = 600.0
+#: Seconds shown at the start of a session, so the first minutes are not squeezed into a corner.
+FIRST_VIEW_S = 180.0
 
 
 class CoherencePlot(QuietPlot):
@@ -44,26 +46,26 @@ class CoherencePlot(QuietPlot):
             self._bands[level] = band
             word = pg.TextItem(palette.COHERENCE_LEVEL_WORDS[level], anchor=(1.0, 0.5))
             item.addItem(word, ignoreBounds=True)
-            word.setPos(TREND_WINDOW_S, (lo + hi) / 2)
+            word.setPos(FIRST_VIEW_S, (lo + hi) / 2)
             self._band_words[level] = word
         self._trend = item.plot()
         self.setYRange(0.0, top, padding=0)
-        self.setXRange(0, TREND_WINDOW_S, padding=0)
-        self._stop = TREND_WINDOW_S
+        self.setXRange(0, FIRST_VIEW_S, padding=0)
+        self._stop = FIRST_VIEW_S
         self.apply_appearance(palette.DARK)
 
     def apply_appearance(self, appearance: palette.Appearance) -> None:
         super().apply_appearance(appearance)
         for level, band in self._bands.items():
             fill = QColor(palette.COHERENCE_LEVEL_COLOURS[level])
-            fill.setAlpha(appearance.band_alpha + 12)
+            fill.setAlpha(appearance.band_alpha)
             band.setBrush(fill)
             self._band_words[level].setColor(appearance.text_dim)
         self._trend.setPen(pg.mkPen(appearance.coherence, width=2.5))
 
     def set_series(self, times: np.ndarray, coherence: np.ndarray, now: float) -> None:
         """Show the coherence ratio at session times (s) up to ``now``."""
-        start, stop = max(0.0, now - TREND_WINDOW_S), max(now, TREND_WINDOW_S)
+        start, stop = max(0.0, now - TREND_WINDOW_S), max(now, FIRST_VIEW_S)
         self.setXRange(start, stop, padding=0)
         if stop != self._stop:  # keep the band words at the right edge
             for word in self._band_words.values():

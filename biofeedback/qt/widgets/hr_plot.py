@@ -53,7 +53,8 @@ class HeartRatePlot(QuietPlot):
         self._empty.setParentItem(item.vb)
         item.vb.sigResized.connect(self._centre_empty_text)
         self.setXRange(0, WINDOW_S, padding=0)
-        self.setYRange(55, 85, padding=0)
+        self.setYRange(55, 85, padding=0)  # until the first beats
+        item.enableAutoRange(axis="y")  # setYRange switched it off
         self.apply_appearance(palette.DARK)
 
     def _match_boxes(self) -> None:

@@ -51,7 +51,7 @@ ROWS: tuple[MetricRow, ...] = (
     ),
     MetricRow(
         "swing",
-        "Heart-rate swing",
+        "Swing per breath",
         "How far heart rate rises and falls within one breath, bpm.\n"
         "Window: the last breath (the pacer's period; when breathing freely, the period of the rhythm's peak).\n"
         "Formula: highest minus lowest 60 000 / RR (ms) in that window.",
@@ -77,7 +77,7 @@ def metric_texts(m: LiveMetrics | None) -> dict[str, str]:
         "hr": NOT_YET if m.hr_bpm is None else f"{m.hr_bpm:.0f} bpm",
         "rmssd": NOT_YET if m.rmssd_ms is None else f"{m.rmssd_ms:.0f} ms",
         "coherence": NOT_YET if m.coherence is None else (f"{m.coherence:.1f} · {level}" if level else f"{m.coherence:.1f}"),
-        "swing": NOT_YET if m.hr_swing_bpm is None else f"{m.hr_swing_bpm:.1f} bpm per breath",
+        "swing": NOT_YET if m.hr_swing_bpm is None else f"{m.hr_swing_bpm:.1f} bpm",
         "compliance": NOT_YET if m.breathing_compliance is None else f"{100 * m.breathing_compliance:.0f} %",
     }
 

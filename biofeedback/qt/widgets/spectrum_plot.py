@@ -39,7 +39,8 @@ class SpectrumPlot(QuietPlot):
         self._empty.setParentItem(item.vb)
         item.vb.sigResized.connect(lambda: self._empty.setPos(item.vb.boundingRect().center()))
         self.setXRange(0.0, MAX_HZ, padding=0)
-        self.setYRange(0.0, 1.0, padding=0)
+        self.setYRange(0.0, 1.0, padding=0)  # until the first spectrum
+        item.enableAutoRange(axis="y")  # setYRange switched it off
         self.apply_appearance(palette.DARK)
 
     def apply_appearance(self, appearance: palette.Appearance) -> None:

@@ -27,7 +27,8 @@ class Tachogram(QuietPlot):
         self._artifacts = pg.ScatterPlotItem(symbol="x", size=11)
         item.addItem(self._artifacts)
         self.setXRange(0, WINDOW_S, padding=0)
-        self.setYRange(700, 1100, padding=0)
+        self.setYRange(700, 1100, padding=0)  # until the first beats
+        item.enableAutoRange(axis="y")  # setYRange switched it off
         self.apply_appearance(palette.DARK)
 
     def apply_appearance(self, appearance: palette.Appearance) -> None:
