@@ -43,7 +43,7 @@ def make_source(spec: str) -> Source:
     if spec == "demo" or spec.startswith("demo?"):
         return DemoSource.from_query(spec.partition("?")[2], spec)
     if spec == "ble" or spec.startswith("ble:"):
-        raise SourceError("Bluetooth straps are not supported in this build yet. Try --source demo, or open a recording.")
+        return _make_ble_source(spec)
     path = Path(spec).expanduser()
     if not path.exists() and "?" not in spec and "/" not in spec and not path.suffix:
         raise UsageError(f"Unknown source '{spec}'. Use {SOURCE_HELP}.")
@@ -54,8 +54,27 @@ def make_source(spec: str) -> Source:
     return ReplaySource(recording.events, path.name, recording.header.get("device"))
 
 
+def _make_ble_source(spec: str) -> Source:
+    """``ble:ADDRESS`` is that strap; ``ble`` the remembered strap if in range, else the only one."""
+    from biofeedback.sources.ble import BleSource
+
+    address = spec.partition(":")[2].strip()
+    if spec.startswith("ble:") and not address:
+        raise UsageError("Give the strap's address after 'ble:' (see 'biofeedback scan'), or use --source ble.")
+    if address:
+        return BleSource(address)
+    from biofeedback.qt.devices import remembered_device
+
+    remembered = remembered_device()
+    return BleSource(None, preferred=remembered.address if remembered else None)
+
+
 def default_source_spec() -> str:
-    return "demo"
+    """The strap that connected last time, if any, else the demo."""
+    from biofeedback.qt.devices import remembered_device
+
+    remembered = remembered_device()
+    return f"ble:{remembered.address}" if remembered else "demo"
 
 
 # --------------------------------------------------------------------------- headless commands
@@ -139,6 +158,25 @@ _ANALYZE_TABLE = (
 )
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    from biofeedback.sources.ble import scan
+
+    devices = asyncio.run(scan(args.timeout))
+    if not devices:
+        print(
+            "No heart-rate straps found. Moisten the electrodes and put the strap on (it wakes up on skin contact), "
+            "keep it within a few metres, and scan again.",
+            file=sys.stderr,
+        )
+        return 1
+    width = max(len(d.name) for d in devices)
+    print(f"{'NAME':<{width}}  {'ADDRESS':<17}  RSSI")
+    for d in devices:
+        rssi = "?" if d.rssi is None else f"{d.rssi} dBm"
+        print(f"{d.name:<{width}}  {d.address:<17}  {rssi}")
+    return 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     # Only numpy-level modules: no Qt, no scipy, so a 24-hour file is analysed in well under a second.
     from biofeedback.core.summary import analyze
@@ -199,6 +237,51 @@ def _is_live(source: Source) -> bool:
     return not isinstance(source, (DemoSource, ReplaySource))
 
 
+def _attach_devices(window, controller, bridge, clock: SessionClock):
+    """Put the device panel in the window and wire picking a strap, the demo or a recording to a
+    source switch. Returns the :class:`SourceRunner` that now owns ``bridge``."""
+    from biofeedback.qt.devices import DeviceController, SourceRunner, app_settings
+    from biofeedback.qt.widgets.device_panel import DevicePanel
+    from biofeedback.sources.demo import DemoSource
+
+    async def scan(timeout: float):
+        from biofeedback.sources.ble import scan as ble_scan  # bleak loads only when a scan is asked for
+
+        return await ble_scan(timeout)
+
+    runner = SourceRunner(controller.on_event, controller.on_failed, clock, bridge, window)
+    devices = DeviceController(scan, app_settings(), window)
+    panel = DevicePanel()
+    window.device_area.addWidget(panel)
+    window.devices = devices  # kept reachable for tests and the menu
+    controller.status_changed.connect(devices.on_status)
+    controller.sample_received.connect(devices.on_sample)
+    controller.battery_changed.connect(devices.on_battery)
+    devices.state_changed.connect(panel.show_state)
+    devices.scan_started.connect(panel.show_scanning)
+    devices.devices_found.connect(panel.show_devices)
+    devices.scan_failed.connect(panel.show_scan_error)
+    panel.scan_requested.connect(devices.scan)
+    panel.connect_requested.connect(devices.choose)
+
+    def switch(spec: str) -> None:
+        try:
+            runner.switch(make_source(spec))
+        except (UsageError, SourceError, SessionFileError) as exc:
+            panel.show_scan_error(str(exc))
+
+    def follow_pacer(source) -> None:
+        if isinstance(source, DemoSource):
+            source.follow_pacer(controller.pacer, controller.pacer_start)
+            controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
+
+    devices.device_chosen.connect(lambda address: switch(f"ble:{address}"))
+    panel.demo_requested.connect(lambda: switch("demo"))
+    panel.recording_chosen.connect(switch)
+    runner.source_started.connect(follow_pacer)
+    return runner
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
     if headless and "QT_QPA_PLATFORM" not in os.environ:
@@ -246,6 +329,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
         source.follow_pacer(controller.pacer, controller.pacer_start)
     window = MainWindow(controller)
+    runner = _attach_devices(window, controller, bridge, clock)
     window.show()
     # The client view: from the menu, or full screen on --client-screen N at start.
     from biofeedback.qt.audio import CueAudio
@@ -272,7 +356,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
-        bridge.stop()
+        runner.stop()
         controller.close()
 
 
@@ -318,6 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--speed", type=_positive_float, default=1.0, help="session clock speed for demo and replay")
     rec.set_defaults(handler=cmd_record)
 
+    scan = sub.add_parser("scan", help="list nearby Bluetooth heart-rate straps (name, address, signal strength)")
+    scan.add_argument("--timeout", type=_positive_float, default=5.0, metavar="S", help="listen for S seconds (default 5)")
+    scan.set_defaults(handler=cmd_scan)
+
     ana = sub.add_parser("analyze", help="print a recording's heart-rate metrics")
     ana.add_argument("file", help="a session file or RR text")
     ana.add_argument("--json", action="store_true", help="print JSON")
@@ -341,6 +429,6 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except (UsageError, SourceError, SessionFileError) as exc:
         print(f"biofeedback: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return getattr(exc, "exit_code", USAGE_ERROR)
     except KeyboardInterrupt:
         return 130

@@ -78,6 +78,9 @@ FIRST_CONNECT_ATTEMPTS = 3
 class BluetoothError(SourceError):
     """A Bluetooth problem a person can act on; the message says what to do next."""
 
+    #: Exit status of the command line for this error (2 is kept for bad usage).
+    exit_code = 1
+
 
 class NoAdapterError(BluetoothError):
     pass
@@ -219,7 +222,10 @@ class BleSource(Source):
     Parameters
     ----------
     address : str or None
-        The strap to use; None takes the only strap in range (an error if there are several).
+        The strap to use; None takes ``preferred`` if it is in range, else the only strap in range
+        (an error if there are several).
+    preferred : str or None
+        The address of the strap used last time, for ``address=None``.
     scan_timeout, auto_scan, connect_timeout, lost_after : float
         See the module constants, s.
     backoff : sequence of float
@@ -230,6 +236,7 @@ class BleSource(Source):
         self,
         address: str | None = None,
         *,
+        preferred: str | None = None,
         scan_timeout: float = SCAN_TIMEOUT_S,
         auto_scan: float = AUTO_SCAN_S,
         connect_timeout: float = CONNECT_TIMEOUT_S,
@@ -237,6 +244,7 @@ class BleSource(Source):
         lost_after: float = LOST_AFTER_S,
     ) -> None:
         self.address = address
+        self.preferred = preferred
         self.spec = f"ble:{address}" if address else "ble"
         self.scan_timeout = scan_timeout
         self.auto_scan = auto_scan
@@ -348,6 +356,9 @@ class BleSource(Source):
             return device
         found = await BleakScanner.discover(timeout=self.auto_scan, return_adv=True, service_uuids=[HEART_RATE_SERVICE])
         devices = [d for d, _ in found.values()]
+        for d in devices:
+            if self.preferred and d.address.lower() == self.preferred.lower():
+                return d
         if not devices:
             raise DeviceNotFoundError(not_found_message(None))
         if len(devices) > 1:
