@@ -178,7 +178,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    # Only numpy-level modules: no Qt, no scipy, so a 24-hour file is analysed in well under a second.
+    # Only numpy-level modules: never Qt, never scipy (its import alone costs about 0.8 s).
     from biofeedback.core.summary import analyze
     from biofeedback.core.timeline import rebuild
     from biofeedback.storage.recordings import load_recording

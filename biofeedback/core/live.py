@@ -21,12 +21,12 @@ from biofeedback.core import coherence as coh
 from biofeedback.core.artifacts import ArtifactKind, CausalDetector
 from biofeedback.core.pacer import PacerSettings
 
-#: Time constant of the display heart rate's exponential smoother, s. A beat-to-beat heart rate
-#: jitters by a few beats/min; the breath wave it rides on has a period of 4-15 s. With 1 s the
-#: newest beat weighs about 60 % (so a change shows within a beat or two), jitter shrinks by
-#: about a third, and at 6 breaths/min the displayed wave lags by under a tenth of a breath
-#: (tests/test_live.py measures both). A fixed-lag moving average over a breath would hide the
-#: very wave the person is learning to grow.
+#: Time constant of the display heart rate's exponential smoother (weights exp(-age / tau) over
+#: the beats of the last 6 tau), s. Beat-to-beat heart rate jitters by a few beats/min; the breath
+#: wave it rides on has a period of 4-15 s. With 1 s, jitter shrinks by a third, a 0.1 Hz wave
+#: keeps 86 % of its height and is delayed by 0.5 s more than the raw beat series (a twentieth of
+#: a 10-s breath), measured in tests/test_live.py. A moving average over a breath would hide the
+#: very wave the person is learning to grow; a shorter tau hardly calms anything at one beat/s.
 HR_SMOOTHING_TAU_S = 1.0
 
 #: Beats older than this many time constants no longer count towards the smoothed heart rate.

@@ -1,0 +1,82 @@
+"""Whole-process ``biofeedback analyze`` of a 24-hour recording against a whole-process neurokit2 script.
+
+Run: python bench/bench_analyze.py   (prints wall times, best of 3, the ratio, and where our time goes)
+
+The 24-hour file (about 112 000 beats) is generated in a temporary folder by tiling the real
+60-minute MIT-BIH NSRDB recording into RR text; it is never committed. The neurokit2 script does
+the same work: read the file, Lipponen-Tarvainen artefact correction (signal_fixpeaks, kubios),
+time domain, Welch LF/HF on a 4-Hz cubic interpolation, Poincaré SD1/SD2 and DFA alpha1.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from biofeedback.resources import sample_stream
+
+NEUROKIT_SCRIPT = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import numpy as np
+import neurokit2 as nk
+rr = np.loadtxt(sys.argv[1])
+peaks = np.concatenate(([0], np.cumsum(rr))).astype(int)
+_, peaks = nk.signal_fixpeaks(peaks, sampling_rate=1000, method="kubios", iterative=False)
+rr = np.diff(peaks).astype(float)
+t = np.cumsum(rr) / 1000.0
+td = nk.hrv_time({"RRI": rr, "RRI_Time": t})
+x, _, fs = nk.intervals_process(rr, intervals_time=t, interpolate=True, interpolation_rate=4, method="cubic")
+x = nk.signal_detrend(x, method="polynomial", order=1)
+power = nk.signal_power(x, frequency_band=[(0.04, 0.15), (0.15, 0.4)], sampling_rate=fs, method="welch", normalize=False, window=256)
+sd1 = np.std((rr[:-1] - rr[1:]) / np.sqrt(2), ddof=1)
+alpha1, _ = nk.fractal_dfa(rr, scale=np.arange(4, 17), overlap=False)
+print(td["HRV_RMSSD"][0], power.iloc[0, 0], power.iloc[0, 1], sd1, alpha1)
+"""
+
+
+def best_of(cmd: list[str], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    rr = np.loadtxt(sample_stream("nsrdb_60min_rr_ms.txt"))
+    day = np.tile(rr, int(np.ceil(24 * 3600 * 1000 / rr.sum())))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "day_rr_ms.txt"
+        np.savetxt(path, day, fmt="%.4f")
+        script = Path(folder) / "nk_analyze.py"
+        script.write_text(NEUROKIT_SCRIPT)
+        print(f"24-hour RR text: {len(day)} beats, {day.sum() / 3.6e6:.1f} h")
+        ours = best_of([sys.executable, "-m", "biofeedback", "analyze", str(path), "--json"])
+        theirs = best_of([sys.executable, str(script), str(path)], runs=1)
+        print(f"biofeedback analyze --json (whole process): {ours:.3f} s")
+        print(f"neurokit2 script (whole process):           {theirs:.3f} s")
+        print(f"ratio: {theirs / ours:.1f}x; targets: ours < 0.5 s and >= 5x faster")
+
+        from biofeedback.core.summary import analyze
+        from biofeedback.core.timeline import rebuild
+        from biofeedback.storage.recordings import load_recording
+
+        t0 = time.perf_counter()
+        data = load_recording(path)
+        t1 = time.perf_counter()
+        timeline = rebuild(data.events)
+        t2 = time.perf_counter()
+        analyze(timeline)
+        t3 = time.perf_counter()
+        print(f"in-process phases: load_recording {t1 - t0:.3f} s, timeline rebuild {t2 - t1:.3f} s, metrics {t3 - t2:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
