@@ -9,9 +9,11 @@ stay silent and everything else works: :attr:`CueAudio.available` says which.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, qInstallMessageHandler
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,25 @@ def to_pcm16(samples: np.ndarray) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
+@contextmanager
+def _qt_messages_to_debug_log() -> Iterator[None]:
+    """While probing for a device, send Qt's messages to the debug log instead of stderr.
+
+    Without a sound server QtMultimedia warns about every optional library it cannot load
+    (pipewire, VA-API) and that PulseAudio refused the connection. None of it matters to someone
+    who did not ask for sound, and all of it stays visible with ``--verbose``.
+    """
+
+    def to_debug(mode, context, message: str) -> None:
+        log.debug("Qt %s: %s", context.category, message)
+
+    previous = qInstallMessageHandler(to_debug)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
 class CueAudio(QObject):
     """Plays the audio cues when enabled; silent (and quiet in the logs) without an output device."""
 
@@ -74,6 +95,10 @@ class CueAudio(QObject):
         self.available = self._open()
 
     def _open(self) -> bool:
+        with _qt_messages_to_debug_log():
+            return self._probe()
+
+    def _probe(self) -> bool:
         # say why there is no sound only to someone who asked for it
         say = log.info if self.enabled else log.debug
         try:

@@ -27,9 +27,10 @@ PICTURE_BOTTOM = 0.62
 WORDS = (0.62, 0.75)
 SECONDS = (0.745, 0.83)
 CAPTION = (0.83, 0.89)
-#: Phase words as a share of the height: about 9 cm letters on a 1 m tall screen, readable from
-#: 3 m (a rule of thumb for signage is 1 cm of letter height per 30-35 cm of distance).
-WORDS_HEIGHT = 0.085
+#: Phase words' font size as a share of the height. Capitals come out at about 7 % of the screen
+#: height: 2.1 cm on a 24-inch monitor, 3.5 cm on a 40-inch one. The usual signage rule for
+#: legibility is about 2.5 cm of letter height per 3 m of distance.
+WORDS_HEIGHT = 0.10
 
 
 class PacerView(QWidget):

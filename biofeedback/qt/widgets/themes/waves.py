@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QLinearGradient, QPainter, QPainterPath, QRadialGradient
+from PySide6.QtGui import QLinearGradient, QPainter, QPainterPath, QPen, QRadialGradient
 
 from biofeedback.core.animation import lerp, mix_rgb
 from biofeedback.qt.widgets.themes.base import (
@@ -31,9 +31,9 @@ SUN = (0.93, 0.70, 0.30)
 #: Wave layers from far to near: (height below horizon as share of the sea, swell amplitude as
 #: share of the picture height, wavelength as share of the width, drift speed rad/s, brightness).
 LAYERS = (
-    (0.10, 0.010, 0.35, 0.22, 0.30),
-    (0.38, 0.018, 0.55, 0.16, 0.20),
-    (0.70, 0.030, 0.85, 0.11, 0.10),
+    (0.10, 0.010, 0.35, 0.22, 0.55),
+    (0.38, 0.018, 0.55, 0.16, 0.36),
+    (0.70, 0.030, 0.85, 0.11, 0.18),
 )
 
 
@@ -80,18 +80,26 @@ class WavesTheme(Theme):
         painter.fillRect(QRectF(x0, horizon, w, sea_h + 1), qcolor(brighten(mix_rgb(SEA_DEEP, glow, 0.25), lift * 0.5)))
         chop = 1.0 - scene.warmth  # small choppy waves settle as coherence rises
         for depth, amp, wavelength, speed, shine in LAYERS:
-            base = horizon + sea_h * depth - breath_lift * amp * h * 1.6
+            base = horizon + sea_h * depth - breath_lift * (0.02 + 2.2 * amp) * h  # the tide comes in
             colour = brighten(mix_rgb(SEA_DEEP, mix_rgb(SKY_MID, glow, 0.5), shine * light), lift * 0.5)
-            path = QPainterPath(QPointF(x0, y0 + h))
             k = 2 * math.pi / (wavelength * w)
+            crest = QPainterPath()
             for i in range(WAVE_POINTS + 1):
                 x = x0 + w * i / WAVE_POINTS
                 y = base - amp * h * math.sin(k * x - speed * t)
                 y -= 0.35 * amp * h * chop * math.sin(3.1 * k * x + 2.3 * speed * t + depth * 7)
-                path.lineTo(x, y)
+                if i == 0:
+                    crest.moveTo(x, y)
+                else:
+                    crest.lineTo(x, y)
+            path = QPainterPath(crest)
             path.lineTo(x0 + w, y0 + h)
+            path.lineTo(x0, y0 + h)
             path.closeSubpath()
             painter.fillPath(path, qcolor(colour))
+            pen = QPen(qcolor(brighten(colour, 0.10), 0.7))
+            pen.setWidthF(max(1.0, h * 0.004))
+            painter.strokePath(crest, pen)
         # the gleam: a soft, tall ellipse of light under the sun (a radial gradient, squeezed)
         gleam_r = sun_r * 1.8
         gleam = QRadialGradient(QPointF(0, 0), gleam_r)
