@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from biofeedback.core.live import LiveAnalyzer, LiveMetrics
-from biofeedback.core.pacer import PacerSettings
+from biofeedback.core.pacer import PacerSettings, pacer_state
 from biofeedback.core.samples import Battery, Contact, Sample
 from biofeedback.qt import palette
 from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
@@ -422,3 +422,18 @@ def test_a_display_tick_repaints_at_most_one_plot(window, hands):
         before = len(touched)
         window.display_tick()
         assert len({id(p) for p in touched[before:]}) <= 1
+
+
+@pytest.mark.parametrize("pacer", [PacerSettings(4.0, 6.0), PacerSettings(4.0, 8.0, 7.0, 0.0), PacerSettings(4.0, 4.0, 4.0, 4.0)])
+def test_the_plotted_breath_wave_is_the_pacer_itself(qtbot, hands, pacer):
+    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None))
+    hands.t = 3.3
+    controller.set_pacer(pacer)
+    hands.t = 200.0
+    t, volume = controller.pacer_wave(80.0, 200.0)
+    assert np.allclose(np.diff(t), 0.5) and t[0] >= 80.0 and t[-1] < 200.0
+    steps = (t - 3.3) / 0.5
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)  # on a grid fixed to the pacer's start
+    oracle = [pacer_state(pacer, x - 3.3).volume for x in t]
+    np.testing.assert_allclose(volume, oracle, atol=2e-4)
+    controller.close()
