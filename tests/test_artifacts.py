@@ -159,3 +159,21 @@ def test_gaps_split_detection(nsrdb_5min_rr):
 
 def test_short_series_are_left_alone():
     assert artifacts.detect(np.array([800.0, 810.0, 790.0])) == {}
+
+
+def test_real_wrist_artefacts_are_found_where_neurokit_finds_them():
+    """A wrist PPG recording (heartpy's example data) with its own, real artefacts."""
+    from neurokit2.signal.signal_fixpeaks import _find_artifacts
+
+    from biofeedback.resources import sample_stream
+
+    rr = np.loadtxt(sample_stream("heartpy_ppg_11min_rr_ms.txt"))
+    ours = artifacts.detect(rr)
+    theirs, _ = _find_artifacts(np.concatenate(([0.0], np.cumsum(rr))), sampling_rate=1000)
+    theirs = {i - 1 for v in theirs.values() for i in v}
+    assert len(ours) >= 10
+    near = lambda j, flags: any(abs(j - f) <= 1 for f in flags)  # noqa: E731
+    assert sum(near(j, theirs) for j in ours) >= 0.9 * len(ours)
+    assert sum(near(j, ours) for j in theirs) >= 0.9 * len(theirs)
+    fixed = artifacts.correct(np.cumsum(rr) / 1000.0, rr, _segment(len(rr)))
+    assert hrv.time_domain(fixed.rr_ms, fixed.segment_start)["rmssd_ms"] < hrv.time_domain(rr, _segment(len(rr)))["rmssd_ms"]

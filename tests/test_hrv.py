@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from biofeedback.core import hrv
+from biofeedback.resources import sample_stream
 
 nk = pytest.importorskip("neurokit2")
 
@@ -16,9 +17,10 @@ def _one_segment(n: int) -> np.ndarray:
     return starts
 
 
-@pytest.fixture(params=["nsrdb_5min_rr", "nsrdb_60min_rr"])
+@pytest.fixture(params=["nsrdb_5min_rr_ms.txt", "nsrdb_60min_rr_ms.txt", "heartpy_ppg_11min_rr_ms.txt"])
 def recording(request):
-    rr = request.getfixturevalue(request.param)
+    """Real recordings (sample_streams/README.md), one segment each."""
+    rr = np.loadtxt(sample_stream(request.param))
     return np.cumsum(rr) / 1000.0, rr, _one_segment(len(rr))
 
 
