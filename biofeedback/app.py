@@ -291,7 +291,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     source = make_source(args.source or default_source_spec())
     clock = SessionClock(args.speed)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -302,6 +302,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from biofeedback.qt.crash import CrashHandler
     from biofeedback.qt.main_window import MainWindow
     from biofeedback.qt.session_controller import SessionController
+    from biofeedback.qt.settings import Settings
     from biofeedback.sources.demo import DemoSource
     from biofeedback.storage.recorder import Recorder
     from biofeedback.storage.session_file import SessionWriter, make_header
@@ -328,7 +329,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if isinstance(source, DemoSource):
         controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
         source.follow_pacer(controller.pacer, controller.pacer_start)
-    window = MainWindow(controller)
+    window = MainWindow(controller, Settings(QSettings()))  # preferences persist per user
     runner = _attach_devices(window, controller, bridge, clock)
     window.show()
     # The client view: from the menu, or full screen on --client-screen N at start.
