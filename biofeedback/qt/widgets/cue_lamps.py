@@ -1,7 +1,7 @@
 """The cue lamps: small glowing shapes with a word under each, lit by the cue scheduler.
 
 Each lamp is told apart by shape and word as well as colour (a heart for the heartbeat, an arrow
-for the breath, a sun for coherence, a ring for the signal), so colour vision is never needed.
+for the breath, a sun for coherence, a strap for the signal), so colour vision is never needed.
 Levels come from :class:`~biofeedback.core.cues.CueScheduler`; colours from
 :data:`~biofeedback.core.cues.CUE_LOOKS`, which the scheduler has checked for saturated red.
 """
@@ -56,7 +56,7 @@ class CueLamps(QWidget):
         return min(self.height() * 0.58, self.width() / len(self.cues) * 0.5)
 
     def resizeEvent(self, event) -> None:
-        self._font.setPixelSize(max(12, int(self.height() * 0.2)))
+        self._font.setPixelSize(max(12, int(self.height() * 0.24)))
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:
@@ -101,7 +101,9 @@ class CueLamps(QWidget):
             for k in range(8):
                 a = k * math.pi / 4
                 painter.drawLine(QPointF(c.x() + math.cos(a) * s * 0.62, c.y() + math.sin(a) * s * 0.62), QPointF(c.x() + math.cos(a) * s * 0.9, c.y() + math.sin(a) * s * 0.9))
-        else:
+        else:  # the strap: a band with its sensor in the middle
             painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawArc(QRectF(c.x() - s * 0.6, c.y() - s * 0.6, s * 1.2, s * 1.2), 120 * 16, 300 * 16)
+            painter.drawLine(QPointF(c.x() - s * 0.85, c.y()), QPointF(c.x() + s * 0.85, c.y()))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(GLYPH)
+            painter.drawRoundedRect(QRectF(c.x() - s * 0.42, c.y() - s * 0.3, s * 0.84, s * 0.6), s * 0.15, s * 0.15)
