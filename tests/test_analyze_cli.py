@@ -61,3 +61,54 @@ def test_unreadable_input_is_one_line_and_exit_2(tmp_path):
     result = run("analyze", str(bad))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_session_file_with_a_gap_keeps_metrics_outside_it(tmp_path):
+    """A strap drops out for 30 s: one gap, and no difference or spectrum spans it.
+
+    Checked against neurokit2 given the beat times (it skips non-successive pairs itself).
+    """
+    nk = pytest.importorskip("neurokit2")
+    from biofeedback.core.samples import LinkState, Status
+    from biofeedback.core.timeline import rebuild
+    from biofeedback.storage.rr_text import rr_to_samples
+    from biofeedback.storage.session_file import SessionWriter, make_header
+
+    rr = np.loadtxt(sample_stream("nsrdb_60min_rr_ms.txt"))[:1200]
+    first, second = rr_to_samples(rr[:600]), rr_to_samples(rr[600:])
+    offset = first[-1].t + 30.0
+    path = tmp_path / "gap.bfs"
+    with SessionWriter(path, make_header("test", {}, {}, "test")) as writer:
+        for sample in first:
+            writer.write_event(sample)
+        writer.write_event(Status(first[-1].t + 1.0, LinkState.LOST, "lost"))
+        for sample in second:
+            writer.write_event(sample.__class__(sample.t + offset, sample.hr_bpm, sample.rr_ms))
+        writer.close(second[-1].t + offset)
+    result = run("analyze", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["gaps"] == 1 and report["gap_s"] > 25.0
+    assert report["beats"] == 1200
+
+    from biofeedback.storage.recordings import load_recording
+
+    times, beats, starts = rebuild(load_recording(path).events).arrays()
+    assert starts.sum() == 2
+    # on the beats as recorded, our gap handling agrees with neurokit2's, given beat times that
+    # follow the intervals within each segment (neurokit2 calls a pair successive when the time
+    # step equals the interval; the timeline also re-aligns times with the clock by a few ms)
+    exact = np.empty_like(times)
+    for begin, end in hrv.segment_bounds(starts):
+        exact[begin:end] = times[begin] + (np.cumsum(beats[begin:end]) - beats[begin]) / 1000.0
+    t = nk.hrv_time({"RRI": beats, "RRI_Time": exact})
+    assert hrv.time_domain(beats, starts)["rmssd_ms"] == pytest.approx(t["HRV_RMSSD"][0], rel=1e-3)
+    # and the report is those beats, corrected, with the same split
+    from biofeedback.core.artifacts import correct
+
+    fixed = correct(times, beats, starts)
+    assert fixed.segment_start.sum() == 2
+    assert report["rmssd_ms"] == pytest.approx(hrv.time_domain(fixed.rr_ms, fixed.segment_start)["rmssd_ms"], abs=1e-3)
+    glued = hrv.time_domain(beats, np.r_[True, np.zeros(len(beats) - 1, dtype=bool)])["rmssd_ms"]
+    split = hrv.time_domain(beats, starts)["rmssd_ms"]
+    assert split != glued
