@@ -97,6 +97,11 @@ class MockStrap:
                 self.proc.kill()
                 self.proc.wait()
         self._sel.close()
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                pipe.close()
+            except BrokenPipeError:
+                pass
 
 
 class BlueZBus:
