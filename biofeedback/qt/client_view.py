@@ -10,6 +10,7 @@ chosen screen, fed by a :class:`~biofeedback.qt.session_controller.SessionContro
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
@@ -34,6 +35,9 @@ LEVEL_WARMTH = {"low": 0.0, "medium": 0.5, "high": 1.0}
 LEVEL_WORDS = {"low": "settling", "medium": "steady", "high": "coherent"}
 #: How long the colour takes to follow a new coherence level, s: slow enough to feel like warmth.
 WARMTH_GLIDE_S = 4.0
+#: Shortest time between two coherence chimes, s: a level hovering at the edge of "high" must not
+#: ring again and again.
+CHIME_MIN_INTERVAL_S = 30.0
 #: No beat for this long counts as a lost signal, s (a strap notifies every second).
 SIGNAL_STALE_S = 5.0
 #: The lamp row: its height and its gap to the bottom edge, shares of the view's height.
@@ -76,6 +80,7 @@ class ClientView(QWidget):
         self.link: LinkState | None = None
         self.last_beat_arrival: float | None = None
         self._phase: Phase | None = None
+        self._last_chime = -math.inf
         self.setMinimumSize(480, 360)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
 
@@ -96,7 +101,8 @@ class ClientView(QWidget):
         self.level_word = LEVEL_WORDS[level]
         was_on = self.scheduler.is_on(Cue.REWARD)
         self.scheduler.set_on(Cue.REWARD, level == "high", now)
-        if level == "high" and not was_on:
+        if level == "high" and not was_on and now - self._last_chime >= CHIME_MIN_INTERVAL_S:
+            self._last_chime = now
             self.coherence_reached.emit()
 
     def set_contact(self, contact: Contact) -> None:

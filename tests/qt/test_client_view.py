@@ -224,3 +224,14 @@ def test_launcher_opens_one_window_and_keeps_the_chosen_theme(session, qtbot):
     assert not window.view.reduced_motion
     assert settings.value("client/reduced_motion") == "off"
     window.close()
+
+
+def test_a_coherence_level_hovering_at_high_chimes_only_now_and_then(qtbot):
+    view = ClientView()
+    qtbot.addWidget(view)
+    chimes = []
+    view.coherence_reached.connect(lambda: chimes.append(True))
+    for k in range(200):  # high and medium alternating every 0.3 s for a minute
+        now = 100.0 + 0.3 * k
+        view.set_metrics(LiveMetrics(t=now, coherence_level="high" if k % 2 == 0 else "medium"), now)
+    assert 1 <= len(chimes) <= 2  # 60 s of hovering: at most one chime per CHIME_MIN_INTERVAL_S

@@ -46,7 +46,8 @@ class OrbTheme(Theme):
             strength = 1.0
         strength *= 1.0 - 0.45 * scene.dimmed
         colour = warmth_rgb(scene.warmth)
-        body = brighten(mix_rgb(BACKGROUND, colour, BODY_STRENGTH * strength), BLOOM_GAIN * scene.bloom)
+        # beat bloom and breath-turn swell: a few percent brighter, below the flash threshold by design
+        body = brighten(mix_rgb(BACKGROUND, colour, BODY_STRENGTH * strength), BLOOM_GAIN * scene.bloom + SWELL_GAIN * scene.swell)
 
         # halo: wider and warmer as coherence rises
         halo_r = radius * (1.35 + 0.25 * scene.warmth)
