@@ -177,3 +177,15 @@ def test_real_wrist_artefacts_are_found_where_neurokit_finds_them():
     assert sum(near(j, ours) for j in theirs) >= 0.9 * len(theirs)
     fixed = artifacts.correct(np.cumsum(rr) / 1000.0, rr, _segment(len(rr)))
     assert hrv.time_domain(fixed.rr_ms, fixed.segment_start)["rmssd_ms"] < hrv.time_domain(rr, _segment(len(rr)))["rmssd_ms"]
+
+
+def test_thresholds_are_the_papers_rolling_quartile_deviation(nsrdb_60min_rr):
+    """Exact against pandas' centred rolling quantiles (what neurokit2 uses); strided within 5 %."""
+    import pandas as pd
+
+    x = np.abs(np.diff(nsrdb_60min_rr))
+    rolling = pd.Series(x).rolling(91, center=True, min_periods=1)
+    expected = ((rolling.quantile(0.75) - rolling.quantile(0.25)) / 2).to_numpy()
+    np.testing.assert_allclose(artifacts._rolling_quartile_deviation(x, 91), expected, rtol=1e-12)
+    strided = artifacts._rolling_quartile_deviation(x, 91, artifacts.THRESHOLD_STRIDE)
+    assert np.median(np.abs(strided - expected) / expected) < 0.05

@@ -337,10 +337,21 @@ def spectrum(
     shorter (neurokit2's rule); segments shorter than one window are left out. None if no
     segment has at least 8 beats.
     """
-    series = []
-    for s, e in segment_bounds(segment_start):
-        if e - s >= 8:
-            series.append(linear_detrend(resample_rr(times_s[s:e], rr_ms[s:e], rate_hz)))
+    series = [linear_detrend(x) for x in resampled_segments(times_s, rr_ms, segment_start, rate_hz)]
+    return welch_segments(series, rate_hz, window_s)
+
+
+def resampled_segments(
+    times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray, rate_hz: float = RESAMPLE_HZ
+) -> list[np.ndarray]:
+    """Each segment of at least 8 beats, resampled with :func:`resample_rr`."""
+    return [
+        resample_rr(times_s[s:e], rr_ms[s:e], rate_hz) for s, e in segment_bounds(segment_start) if e - s >= 8
+    ]
+
+
+def welch_segments(series: list[np.ndarray], rate_hz: float = RESAMPLE_HZ, window_s: float = WELCH_WINDOW_S) -> Spectrum | None:
+    """The averaged Welch spectrum of detrended, resampled segments (see :func:`spectrum`)."""
     if not series:
         return None
     nperseg = min(int(window_s * rate_hz), max(len(x) for x in series) // 2)

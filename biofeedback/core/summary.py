@@ -38,13 +38,13 @@ def _clean(value: float, digits: int) -> float | None:
     return round(float(value), digits) if value is not None and math.isfinite(value) else None
 
 
-def coherence_over(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> np.ndarray:
-    """Coherence ratios of 64-s windows every :data:`COHERENCE_STEP_S` s, within segments only."""
+def coherence_over(resampled: list[np.ndarray]) -> np.ndarray:
+    """Coherence ratios of 64-s windows every :data:`COHERENCE_STEP_S` s, within segments only.
+
+    ``resampled``: each segment's RR at the coherence rate (:func:`hrv.resampled_segments`).
+    """
     step = int(round(COHERENCE_STEP_S * coherence.RESAMPLE_HZ))
-    parts = []
-    for s, e in hrv.segment_bounds(segment_start):
-        if e - s >= 8 and times_s[e - 1] - times_s[s] >= coherence.WINDOW_S:
-            parts.append(coherence.coherence_series(hrv.resample_rr(times_s[s:e], rr_ms[s:e], coherence.RESAMPLE_HZ), step))
+    parts = [coherence.coherence_series(x, step) for x in resampled]
     return np.concatenate(parts) if parts else np.empty(0)
 
 
@@ -67,11 +67,13 @@ def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     t, r, s = fixed.times_s, fixed.rr_ms, fixed.segment_start
     metrics: dict[str, float] = {}
     metrics.update(hrv.time_domain(r, s))
-    spec = hrv.spectrum(t, r, s)
+    # One spline per segment serves both the Welch spectrum and the coherence windows (both 4 Hz).
+    resampled = hrv.resampled_segments(t, r, s)
+    spec = hrv.welch_segments([hrv.linear_detrend(x) for x in resampled])
     metrics.update(hrv.frequency_domain(spec))
     metrics.update(hrv.poincare(r, s))
     metrics["dfa_alpha1"] = hrv.dfa_alpha1(r, s)
-    ratios = coherence_over(t, r, s)
+    ratios = coherence_over(resampled)
     finite = ratios[np.isfinite(ratios)]
     metrics["coherence_mean"] = float(finite.mean()) if len(finite) else float("nan")
     metrics["coherence_high_pct"] = float(100.0 * np.mean(ratios >= coherence.HIGH_FROM)) if len(ratios) else float("nan")
