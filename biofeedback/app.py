@@ -237,9 +237,10 @@ def _is_live(source: Source) -> bool:
     return not isinstance(source, (DemoSource, ReplaySource))
 
 
-def _attach_devices(window, controller, bridge, clock: SessionClock):
+def _attach_devices(window, controller, bridge, clock: SessionClock, store=None, scan_s: float = 5.0):
     """Put the device panel in the window and wire picking a strap, the demo or a recording to a
-    source switch. Returns the :class:`SourceRunner` that now owns ``bridge``."""
+    source switch. ``store`` remembers the strap (the app's QSettings unless given). Returns the
+    :class:`SourceRunner` that now owns ``bridge``."""
     from biofeedback.qt.devices import DeviceController, SourceRunner, app_settings
     from biofeedback.qt.widgets.device_panel import DevicePanel
     from biofeedback.sources.demo import DemoSource
@@ -250,10 +251,10 @@ def _attach_devices(window, controller, bridge, clock: SessionClock):
         return await ble_scan(timeout)
 
     runner = SourceRunner(controller.on_event, controller.on_failed, clock, bridge, window)
-    devices = DeviceController(scan, app_settings(), window)
+    devices = DeviceController(scan, store if store is not None else app_settings(), scan_s, window)
     panel = DevicePanel()
     window.device_area.addWidget(panel)
-    window.devices = devices  # kept reachable for tests and the menu
+    window.devices, window.device_panel = devices, panel  # reachable for tests and menus
     controller.status_changed.connect(devices.on_status)
     controller.sample_received.connect(devices.on_sample)
     controller.battery_changed.connect(devices.on_battery)

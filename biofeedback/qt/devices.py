@@ -36,6 +36,9 @@ NAME_KEY = "device/name"
 #: Default length of a scan from the window, s.
 SCAN_S = 5.0
 
+#: ``Status.device["kind"]`` of the break a source switch writes (not a strap's state).
+SWITCH_KIND = "switch"
+
 NO_CONTACT_MESSAGE = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
 
 
@@ -147,6 +150,8 @@ class DeviceController(QObject):
         Runs on a private asyncio loop in a worker thread.
     store : Store, optional
         Where the last strap is remembered (the app's ``QSettings``); in memory if omitted.
+    scan_s : float
+        How long a scan listens, s.
 
     Signals
     -------
@@ -166,11 +171,12 @@ class DeviceController(QObject):
     scan_failed = Signal(str)
     device_chosen = Signal(str)
 
-    def __init__(self, scan: ScanFn, store: Store | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, scan: ScanFn, store: Store | None = None, scan_s: float = SCAN_S, parent: QObject | None = None) -> None:
         super().__init__(parent)
         from biofeedback.qt.settings import MemoryStore
 
         self._scan = scan
+        self.scan_s = scan_s
         self.store: Store = store if store is not None else MemoryStore()
         self.state = DeviceState()
         self._scan_thread: threading.Thread | None = None
@@ -191,8 +197,9 @@ class DeviceController(QObject):
     def scanning(self) -> bool:
         return self._scan_thread is not None and self._scan_thread.is_alive()
 
-    def scan(self, timeout: float = SCAN_S) -> None:
+    def scan(self, timeout: float | None = None) -> None:
         """Start a scan; results arrive as :attr:`devices_found` or :attr:`scan_failed`."""
+        timeout = self.scan_s if timeout is None else timeout
         if self.scanning:
             return
         self.scan_started.emit()
@@ -226,6 +233,8 @@ class DeviceController(QObject):
 
     def on_status(self, status: Status) -> None:
         device = status.device or {}
+        if device.get("kind") == SWITCH_KIND:
+            return
         phase = _phase_for_device(_PHASE_OF_STATE[status.state], device)
         is_strap = device.get("kind") == "ble" if device else self.state.is_strap
         keep_battery = is_strap and self.state.is_strap
@@ -307,7 +316,7 @@ class SourceRunner(QObject):
             old.stop(timeout=0)
             self._retired.append(old)
             # Beats of the next source do not continue this one's: mark the change as a break.
-            self._on_event(Status(self.clock.now(), LinkState.LOST, "Changing the heartbeat source..."))
+            self._on_event(Status(self.clock.now(), LinkState.LOST, "Changing the heartbeat source...", {"kind": SWITCH_KIND}))
         bridge = SourceBridge(source, self.clock, self)
         bridge.event_received.connect(self._on_event)
         bridge.failed.connect(self._on_failed)

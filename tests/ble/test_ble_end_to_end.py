@@ -19,7 +19,7 @@ from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.hrm import decode_hrm, encode_hrm
 from biofeedback.storage.session_file import read_session
 
-from .conftest import STRAP_ADDRESS, STRAP_NAME, run_cli
+from .harness import STRAP_ADDRESS, STRAP_NAME, run_cli
 
 #: Notifications in several flag formats, as a strap would send them (raw bytes).
 BEFORE_DROP = [
