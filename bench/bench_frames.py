@@ -39,35 +39,48 @@ P99_TARGET_MS = 8.0
 CPU_TARGET = 0.15
 
 
-def drive(app: QApplication, seconds: float, frame) -> tuple[np.ndarray, np.ndarray, float]:
+def drive(app: QApplication, seconds: float, frame) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Call ``frame(i)`` then ``processEvents()`` at 60 Hz for ``seconds`` of wall time.
 
-    Returns the frame times (s), a mask of frames that included a supervisor tick, and CPU
-    seconds per wall second.
+    Returns the frame times (s, wall clock), the GUI thread's CPU time per frame (s: the same
+    work without the time other processes on this shared machine took the core away), a mask of
+    frames that included a supervisor tick, and CPU seconds per wall second (whole process).
     """
     period = 1.0 / FRAME_HZ
     n = int(seconds * FRAME_HZ)
     times = np.empty(n)
+    thread_cpu = np.empty(n)
     heavy = np.zeros(n, dtype=bool)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     deadline = wall0
     for i in range(n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         heavy[i] = frame(i)
         app.processEvents()
         times[i] = time.perf_counter() - start
+        thread_cpu[i] = time.thread_time() - start_cpu
         deadline += period
         pause = deadline - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
     cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
-    return times, heavy, cpu
+    return times, thread_cpu, heavy, cpu
 
 
-def summary(name: str, times: np.ndarray, cpu: float) -> dict[str, float]:
-    ms = times * 1000.0
-    row = {"median_ms": float(np.median(ms)), "p99_ms": float(np.percentile(ms, 99)), "max_ms": float(ms.max()), "cpu": cpu}
-    print(f"{name:<34} median {row['median_ms']:6.2f} ms   p99 {row['p99_ms']:6.2f} ms   max {row['max_ms']:6.2f} ms   CPU {100 * cpu:5.1f} % of one core")
+def summary(name: str, times: np.ndarray, thread_cpu: np.ndarray, cpu: float) -> dict[str, float]:
+    ms, cpu_ms = times * 1000.0, thread_cpu * 1000.0
+    row = {
+        "median_ms": float(np.median(ms)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
+        "cpu_median_ms": float(np.median(cpu_ms)),
+        "cpu_p99_ms": float(np.percentile(cpu_ms, 99)),
+        "cpu": cpu,
+    }
+    print(
+        f"{name:<34} wall median {row['median_ms']:6.2f} p99 {row['p99_ms']:6.2f} max {row['max_ms']:6.1f} ms | "
+        f"GUI-thread CPU median {row['cpu_median_ms']:5.2f} p99 {row['cpu_p99_ms']:5.2f} ms | process {100 * cpu:5.1f} % of one core"
+    )
     return row
 
 
@@ -82,9 +95,9 @@ def baseline(app: QApplication, seconds: float) -> dict[str, float]:
         window.centralWidget().update()
         return False
 
-    times, _heavy, cpu = drive(app, seconds, frame)
+    times, thread_cpu, _heavy, cpu = drive(app, seconds, frame)
     window.close()
-    return summary("baseline: empty window", times, cpu)
+    return summary("baseline: empty window", times, thread_cpu, cpu)
 
 
 def session(app: QApplication, seconds: float, views: str = "both") -> tuple[dict[str, float], dict[str, float], bool]:
@@ -130,15 +143,15 @@ def session(app: QApplication, seconds: float, views: str = "both") -> tuple[dic
         return False
 
     try:
-        times, heavy, cpu = drive(app, seconds, frame)
+        times, thread_cpu, heavy, cpu = drive(app, seconds, frame)
     finally:
         bridge.stop()
         controller.close()
     shown = {"both": "supervisor + client", "supervisor": "supervisor only", "client": "client only"}[views]
     if client is None and views != "supervisor":
         shown = "supervisor only (no client view yet)"
-    all_frames = summary(f"session: {shown}", times, cpu)
-    tick_frames = summary("  frames with a supervisor tick", times[heavy], cpu) if heavy.any() else {}
+    all_frames = summary(f"session: {shown}", times, thread_cpu, cpu)
+    tick_frames = summary("  frames with a supervisor tick", times[heavy], thread_cpu[heavy], cpu) if heavy.any() else {}
     print(f"  {len(controller.recorder.timeline)} beats in {clock.now():.0f} s of session, live metrics on every beat")
     if client is not None:
         client.close()
@@ -158,10 +171,17 @@ def main() -> int:
     run, _ticks, _both = session(app, args.seconds, args.views)
     print(
         f"ratio to baseline: median x{run['median_ms'] / base['median_ms']:.1f}, p99 x{run['p99_ms'] / base['p99_ms']:.1f}, "
-        f"CPU x{run['cpu'] / max(base['cpu'], 1e-9):.1f}"
+        f"process CPU x{run['cpu'] / max(base['cpu'], 1e-9):.1f}"
     )
-    ok = run["p99_ms"] < P99_TARGET_MS and run["cpu"] < CPU_TARGET
-    print(f"targets p99 < {P99_TARGET_MS:.0f} ms and CPU < {100 * CPU_TARGET:.0f} %: {'met' if ok else 'NOT met'}")
+    print(f"load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on this machine inflates wall-clock frame times)")
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print(
+        f"targets: p99 frame < {P99_TARGET_MS:.0f} ms wall {verdict(run['p99_ms'] < P99_TARGET_MS)}, "
+        f"GUI-thread CPU {verdict(run['cpu_p99_ms'] < P99_TARGET_MS)}; "
+        f"process CPU < {100 * CPU_TARGET:.0f} % of one core {verdict(run['cpu'] < CPU_TARGET)}"
+    )
     return 0
 
 
