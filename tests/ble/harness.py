@@ -67,9 +67,11 @@ class MockStrap:
     def state(self) -> dict:
         return self.command("state")
 
-    def notify(self, packet: bytes) -> None:
+    def notify(self, packet: bytes) -> float:
+        """Send one Heart Rate Measurement notification; returns its ``time.monotonic()`` send time."""
         reply = self.command("notify", hex=packet.hex())
         assert reply["ok"], reply
+        return reply["sent_monotonic"]
 
     def wait_for(self, predicate: Callable[[dict], bool], timeout: float = 20.0, what: str = "") -> dict:
         deadline = time.monotonic() + timeout

@@ -18,7 +18,8 @@ reappears when the adapter next discovers.
 Control: one JSON command per line on stdin, one JSON reply per line on stdout. The first line on
 stdout is ``{"ready": true}``. Commands::
 
-    {"cmd": "notify", "hex": "16 48 00 04"}     HRM notification (error if not subscribed)
+    {"cmd": "notify", "hex": "16 48 00 04"}     HRM notification (error if not subscribed);
+                                                the reply holds its CLOCK_MONOTONIC send time
     {"cmd": "battery", "level": 80}             set Battery Level, notify if subscribed
     {"cmd": "drop"}                             link lost, device out of range
     {"cmd": "return"}                           device in range again
@@ -31,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 import dbus
 import dbus.mainloop.glib
@@ -365,9 +367,10 @@ class World:
         if name == "notify":
             if self.hrm is None or not self.hrm.props["Notifying"]:
                 return {"ok": False, "error": "not subscribed"}
+            sent = time.monotonic()  # CLOCK_MONOTONIC: comparable with the test process's clock
             self.hrm.notify(bytes.fromhex(cmd["hex"]))
             self.notifications += 1
-            return {"ok": True}
+            return {"ok": True, "sent_monotonic": sent}
         if name == "battery":
             self.battery_level = int(cmd["level"])
             if self.battery is not None:
