@@ -20,6 +20,7 @@ import numpy as np
 from biofeedback.core import coherence as coh
 from biofeedback.core.artifacts import ArtifactKind, CausalDetector
 from biofeedback.core.pacer import PacerSettings
+from biofeedback.core.timeline import BeatBatch
 
 #: Time constant of the display heart rate's exponential smoother (weights exp(-age / tau) over
 #: the beats of the last 6 tau), s. Beat-to-beat heart rate jitters by a few beats/min; the breath
@@ -137,7 +138,7 @@ class LiveAnalyzer:
 
     # ---- input
 
-    def add_batch(self, batch) -> LiveMetrics | None:
+    def add_batch(self, batch: BeatBatch) -> LiveMetrics | None:
         """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
         return self.update(batch.times, batch.rr_ms, new_segment=batch.gap is not None)
 
