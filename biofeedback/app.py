@@ -140,6 +140,7 @@ _ANALYZE_TABLE = (
     ("duration_s", "Duration", "s", "{:.1f}"),
     ("gaps", "Gaps", "", "{}"),
     ("gap_s", "Time in gaps", "s", "{:.1f}"),
+    ("rejected_rr", "Implausible intervals dropped", "", "{}"),
     ("artifacts", "Artefacts corrected", "", "{}"),
     ("artifact_pct", "Artefact share", "%", "{:.2f}"),
     ("mean_rr_ms", "Mean RR", "ms", "{:.1f}"),

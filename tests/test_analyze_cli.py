@@ -112,3 +112,15 @@ def test_session_file_with_a_gap_keeps_metrics_outside_it(tmp_path):
     glued = hrv.time_domain(beats, np.r_[True, np.zeros(len(beats) - 1, dtype=bool)])["rmssd_ms"]
     split = hrv.time_domain(beats, starts)["rmssd_ms"]
     assert split != glued
+
+
+@pytest.mark.parametrize("values", ["800\n", "800\n810\n790\n805\n", "100\n120\n"])
+def test_too_little_data_says_so_instead_of_failing(tmp_path, values):
+    path = tmp_path / "short.txt"
+    path.write_text(values)
+    table = run("analyze", str(path))
+    assert table.returncode == 0, table.stderr
+    assert "not enough data" in table.stdout
+    report = json.loads(run("analyze", str(path), "--json").stdout)
+    assert report["lf_ms2"] is None and report["coherence_mean"] is None and report["dfa_alpha1"] is None
+    assert report["beats"] == sum(1 for v in values.split() if float(v) >= 300)
