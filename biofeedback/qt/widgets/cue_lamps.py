@@ -38,12 +38,14 @@ class CueLamps(QWidget):
         self.setMinimumSize(240, 64)
 
     def show_levels(self, levels: dict[Cue, float], words: dict[Cue, str] | None = None, turn_up: bool = True) -> None:
-        """Light each lamp to its level 0..1 and set the words under them."""
-        self.levels.update({cue: levels.get(cue, 0.0) for cue in self.cues})
+        """Light each lamp to its level 0..1 and set the words under them (repaints only on change)."""
+        before = (dict(self.levels), dict(self.words), self.turn_up)
+        self.levels.update({cue: round(levels.get(cue, 0.0), 3) for cue in self.cues})
         if words:
             self.words.update({cue: text for cue, text in words.items() if cue in self.words})
         self.turn_up = turn_up
-        self.update()
+        if (self.levels, self.words, self.turn_up) != before:
+            self.update()
 
     def lamp_rect(self, cue: Cue) -> QRectF:
         """The square one lamp glows in, in this widget's coordinates."""

@@ -8,10 +8,11 @@ breathing guide without coherence or cues.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from biofeedback.core.pacer import PacerState
@@ -47,6 +48,8 @@ class PacerView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._fonts = (QFont(self.font()), QFont(self.font()), QFont(self.font()))
+        self._texts = ("", "", "")
+        self._text_cache: dict[tuple, QPixmap] = {}
         self._layout_fonts()
 
     # ---- inputs
@@ -65,9 +68,27 @@ class PacerView(QWidget):
         self.show_scene(Scene(t=now, breath=breath, phase=state.phase if state else None, reduced_motion=self.scene.reduced_motion), state)
 
     def show_scene(self, scene: Scene, state: PacerState | None, caption: str = "") -> None:
-        """Draw ``scene`` with the words of ``state`` (None: the pacer is off) and a small caption."""
-        self.scene, self.state, self.caption = scene, state, caption
-        self.update()
+        """Draw ``scene`` with the words of ``state`` (None: the pacer is off) and a small caption.
+
+        Only what changed is repainted: the picture when the scene looks different, the words
+        when they change (about once a second). At 60 frames per second this is most of the cost.
+        """
+        if not self.theme.uses_time(scene):
+            scene = dataclasses.replace(scene, t=0.0)
+        if state is None:
+            texts = (self.idle_words, "", caption)
+        else:
+            texts = (state.words, f"{max(1, math.ceil(state.seconds_left - 1e-6))}", caption)
+        picture_changed = scene != self.scene
+        text_changed = texts != self._texts
+        self.scene, self.state, self.caption, self._texts = scene, state, caption, texts
+        if picture_changed and self.theme.name != "orb":
+            self.update()
+            return
+        if picture_changed:
+            self.update(self.picture_rect().toAlignedRect())
+        if text_changed:
+            self.update(self._band((WORDS[0], CAPTION[1])).toAlignedRect())
 
     # ---- geometry
 
@@ -96,21 +117,37 @@ class PacerView(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), BACKGROUND)
-        self.theme.paint(painter, self.picture_rect(), self.scene)
-        if self.state is None:
-            words, seconds = self.idle_words, ""
-        else:
-            words, seconds = self.state.words, f"{max(1, math.ceil(self.state.seconds_left - 1e-6))}"
-        centre = Qt.AlignmentFlag.AlignCenter
-        painter.setPen(TEXT)
-        painter.setFont(self._fonts[0])
-        painter.drawText(self._band(WORDS), centre, words)
-        painter.setPen(TEXT_DIM)
+        painter.fillRect(event.rect(), BACKGROUND)
+        picture = self.picture_rect()
+        if picture.intersects(QRectF(event.rect())):
+            self.theme.paint(painter, picture, self.scene)
+        words, seconds, caption = self._texts
+        self._draw_text(painter, words, 0, TEXT, self._band(WORDS))
         if seconds:
-            painter.setFont(self._fonts[1])
-            painter.drawText(self._band(SECONDS), centre, seconds)
-        if self.caption:
-            painter.setFont(self._fonts[2])
-            painter.drawText(self._band(CAPTION, margin=0.1), centre | Qt.TextFlag.TextWordWrap, self.caption)
+            self._draw_text(painter, seconds, 1, TEXT_DIM, self._band(SECONDS))
+        if caption:
+            self._draw_text(painter, caption, 2, TEXT_DIM, self._band(CAPTION, margin=0.1))
         painter.end()
+
+    def _draw_text(self, painter: QPainter, text: str, size: int, colour: QColor, band: QRectF) -> None:
+        """Centre ``text`` in ``band``; each line is laid out once and kept as a picture."""
+        key = (text, size, self._fonts[size].pixelSize(), int(band.width()), colour.rgba(), self.devicePixelRatioF())
+        pixmap = self._text_cache.get(key)
+        if pixmap is None:
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            box = QFontMetrics(self._fonts[size]).boundingRect(QRect(0, 0, int(band.width()), 10_000), flags, text)
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(max(1, int(band.width() * ratio)), max(1, int((box.height() + 2) * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            text_painter = QPainter(pixmap)
+            text_painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            text_painter.setFont(self._fonts[size])
+            text_painter.setPen(colour)
+            text_painter.drawText(QRectF(0, 0, band.width(), box.height() + 2), flags, text)
+            text_painter.end()
+            if len(self._text_cache) > 64:
+                self._text_cache.clear()
+            self._text_cache[key] = pixmap
+        height = pixmap.height() / pixmap.devicePixelRatio()
+        painter.drawPixmap(QRectF(band.x(), band.center().y() - height / 2, band.width(), height), pixmap, QRectF(pixmap.rect()))

@@ -85,3 +85,10 @@ class Theme:
 
     def paint(self, painter: QPainter, rect: QRectF, scene: Scene) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def uses_time(self, scene: Scene) -> bool:
+        """Whether the picture moves on its own (``scene.t``), beyond the breath and the cues.
+
+        A picture that does not can skip repainting while nothing else changes (during holds).
+        """
+        return False

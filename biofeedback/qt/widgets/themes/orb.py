@@ -56,9 +56,9 @@ class OrbTheme(Theme):
         halo.setColorAt(radius / halo_r * 0.93, qcolor(body))
         halo.setColorAt(radius / halo_r, qcolor(body, 0.55))
         halo.setColorAt(1.0, qcolor(body, 0.0))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(halo)
-        painter.drawEllipse(centre, halo_r, halo_r)
+        # the gradient fades to nothing at its radius: filling its square draws the same picture
+        # as an ellipse, several times cheaper than an antialiased curve
+        painter.fillRect(QRectF(centre.x() - halo_r, centre.y() - halo_r, 2 * halo_r, 2 * halo_r), halo)
 
         # the guide ring: where the orb will be at full breath; it swells softly at each turn
         ring = brighten(mix_rgb(BACKGROUND, (0.49, 0.56, 0.63), 0.55), SWELL_GAIN * 4 * scene.swell)
