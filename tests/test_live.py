@@ -132,3 +132,18 @@ def test_update_is_fast(nsrdb_60min_rr):
     _feed(analyzer, times[200:], rr[200:])
     per_beat = (time.perf_counter() - start) / 1000
     assert per_beat < 1e-3  # bench/bench_live.py measures about 0.1 ms
+
+
+def test_a_missed_beat_is_marked_on_arrival_and_stays_marked_once_confirmed(nsrdb_60min_rr):
+    rr = nsrdb_60min_rr[:300]
+    bad = np.concatenate([rr[:200], [rr[200] + rr[201]], rr[202:]])  # the strap missed one beat
+    times = np.cumsum(bad) / 1000.0
+    metrics = _feed(LiveAnalyzer(), times, bad)
+    assert metrics[200].newest_suspect  # provisional, on arrival
+    for m in metrics[200:210]:
+        assert times[200] in m.artifact_times  # never flickers off while it is judged
+    assert not metrics[203].newest_suspect
+    # once split in two, the heart rate shown is the true one, not half of it
+    truth = _feed(LiveAnalyzer(), np.cumsum(rr) / 1000.0, rr)
+    assert metrics[204].hr_bpm == pytest.approx(truth[205].hr_bpm, rel=0.05)
+    assert min(m.hr_bpm for m in metrics[195:210]) > 0.8 * min(m.hr_bpm for m in truth[195:210])

@@ -340,11 +340,14 @@ class CausalDecision:
         Final class, or None if the beat is normal.
     provisional : bool
         True for a verdict on the newest beat that the next two beats may revise.
+    median_ms : float or None
+        The running median of RR, ms, which replaces a long or short interval.
     """
 
     age: int
     kind: ArtifactKind | None
     provisional: bool
+    median_ms: float | None = None
 
 
 class _RunningQuartiles:
@@ -441,4 +444,4 @@ class CausalDetector:
             if kind in _PAIRED:
                 self._skip = 1
         suspect = abs(d[4]) > 1 and abs(self._mrr._order[-1]) > MRRS_LIMIT * th2
-        return CausalDecision(2, kind, False), CausalDecision(0, ArtifactKind.LONGSHORT if suspect else None, True)
+        return CausalDecision(2, kind, False, median), CausalDecision(0, ArtifactKind.LONGSHORT if suspect else None, True)

@@ -129,6 +129,7 @@ class LiveAnalyzer:
         self._detector = CausalDetector()
         self._artifacts: deque[float] = deque()
         self._suspect = False
+        self._pending: list[int] = []  # ages (0 = newest) of suspect beats not yet judged
         self._pacer_period_s: float | None = None
         self.set_pacer(pacer)
 
@@ -163,16 +164,20 @@ class LiveAnalyzer:
         if new_segment or self._n == 0:
             self._detector.reset()
             self._seg = self._n
+            self._pending = []
         self._t[self._n] = t
         self._rr[self._n] = rr
         self._n += 1
         final, provisional = self._detector.push(rr)
+        self._pending = [age + 1 for age in self._pending if age + 1 < 2]
         if final is not None and final.kind is not None:
-            self._correct(self._n - 1 - final.age, final.kind)
+            self._correct(self._n - 1 - final.age, final.kind, final.median_ms)
         self._suspect = provisional is not None and provisional.kind is not None
+        if self._suspect:
+            self._pending.append(0)
 
-    def _correct(self, j: int, kind: ArtifactKind) -> None:
-        """Correct beat ``j`` of the buffer (two before the newest), keeping total time."""
+    def _correct(self, j: int, kind: ArtifactKind, median_ms: float | None) -> None:
+        """Correct beat ``j`` of the buffer (two before the newest) as the batch correction does."""
         t, rr, n = self._t, self._rr, self._n
         self._artifacts.append(float(t[j]))
         if kind is ArtifactKind.EXTRA:
@@ -189,6 +194,8 @@ class LiveAnalyzer:
             rr[j] = rr[j + 1] = half
             t[j] = t[j + 1] - half / 1000.0
             self._n += 1
+        elif kind is ArtifactKind.LONGSHORT and median_ms is not None:
+            rr[j] = median_ms
         else:
             mean = (rr[j] + rr[j + 1]) / 2.0
             t[j] += (mean - rr[j]) / 1000.0
@@ -197,7 +204,9 @@ class LiveAnalyzer:
     # ---- output
 
     def _metrics(self) -> LiveMetrics:
-        end = self._n - 1 if self._suspect and self._n - 1 > self._seg else self._n
+        # beats from the oldest unconfirmed suspect on are left out until the detector has judged it
+        end = self._n - 1 - max(self._pending) if self._pending else self._n
+        end = max(end, min(self._seg + 1, self._n))
         t = self._t[self._seg : end]
         rr = self._rr[self._seg : end]
         t_now = float(self._t[self._n - 1])
@@ -205,7 +214,7 @@ class LiveAnalyzer:
         while self._artifacts and self._artifacts[0] < t_now - ARTIFACT_WINDOW_S:
             self._artifacts.popleft()
         recent = self._n - int(np.searchsorted(self._t[: self._n], t_now - ARTIFACT_WINDOW_S))
-        artifact_times = tuple(self._artifacts) + ((t_now,) if self._suspect else ())
+        artifact_times = tuple(self._artifacts) + tuple(float(self._t[self._n - 1 - age]) for age in sorted(self._pending, reverse=True))
         artifact_pct = 100.0 * len(artifact_times) / max(recent, 1)
 
         hr = None
