@@ -180,28 +180,41 @@ def _in_ectopic_region(d: float, s12: float) -> bool:
     return (d > 1 and s12 < -C1 * d - C2) or (d < -1 and s12 > -C1 * d + C2)
 
 
+def _is_ectopic(d: float, s12: float, d_next: float, s12_next: float) -> bool:
+    """Beat or, with a difference of the opposite sign, the next beat lies in an ectopic region."""
+    return _in_ectopic_region(d, s12) or (d * d_next < 0 and _in_ectopic_region(d_next, s12_next))
+
+
+def _long_short_kind(
+    d: float, s22: float, mrrs: float, rr: float, rr_next: float | None, median: float, th2: float
+) -> ArtifactKind | None:
+    """Missed, extra or long/short for one beat that is not ectopic, or None (Fig. 1 of the paper)."""
+    long_beat = d > 1 and s22 < -1
+    short_beat = d < -1 and s22 > 1
+    if not (long_beat or short_beat or abs(mrrs) > MRRS_LIMIT):
+        return None
+    if short_beat and rr_next is not None and abs(rr + rr_next - median) < th2:
+        return ArtifactKind.EXTRA
+    if long_beat and abs(rr / 2.0 - median) < th2:
+        return ArtifactKind.MISSED
+    return ArtifactKind.LONGSHORT
+
+
 def _classify(j: int, drrs, mrrs, s12, s22, rr, medrr, th2) -> tuple[int, ArtifactKind] | None:
     """Classify beat ``j`` (whose ``|drrs|`` exceeds 1); return (beat, kind) or None.
 
     Needs ``j + 2`` to exist. May return ``j + 1`` when the next beat is the long/short one.
     """
-    if _in_ectopic_region(drrs[j], s12[j]) or (
-        drrs[j] * drrs[j + 1] < 0 and _in_ectopic_region(drrs[j + 1], s12[j + 1])
-    ):
+    if _is_ectopic(drrs[j], s12[j], drrs[j + 1], s12[j + 1]):
         return j, ArtifactKind.ECTOPIC
     candidates = [j]
     if abs(drrs[j + 1]) < abs(drrs[j + 2]):
         candidates.append(j + 1)
     for k in candidates:
-        long_beat = drrs[k] > 1 and s22[k] < -1
-        short_beat = drrs[k] < -1 and s22[k] > 1
-        if not (long_beat or short_beat or abs(mrrs[k]) > MRRS_LIMIT):
-            continue
-        if short_beat and k + 1 < len(rr) and abs(rr[k] + rr[k + 1] - medrr[k]) < th2[k]:
-            return k, ArtifactKind.EXTRA
-        if long_beat and abs(rr[k] / 2.0 - medrr[k]) < th2[k]:
-            return k, ArtifactKind.MISSED
-        return k, ArtifactKind.LONGSHORT
+        rr_next = rr[k + 1] if k + 1 < len(rr) else None
+        kind = _long_short_kind(drrs[k], s22[k], mrrs[k], rr[k], rr_next, medrr[k], th2[k])
+        if kind is not None:
+            return k, kind
     return None
 
 
@@ -368,6 +381,9 @@ class _RunningQuartiles:
         self._order.append(value)
         bisect.insort(self._sorted, value)
 
+    def newest(self) -> float:
+        return self._order[-1]
+
     def deviation(self) -> float:
         """(Q3 - Q1) / 2 of the values held."""
         return _quartile_deviation(self._sorted)
@@ -405,7 +421,9 @@ class CausalDetector:
         self._count += 1
         if len(rr) >= 2:
             self._drr.push(abs(rr[-1] - rr[-2]))
-        median = sorted(rr)[len(rr) // 2] if len(rr) % 2 else 0.5 * sum(sorted(rr)[len(rr) // 2 - 1 : len(rr) // 2 + 1])
+        ordered = sorted(rr)
+        mid = len(ordered) // 2
+        median = ordered[mid] if len(ordered) % 2 else 0.5 * (ordered[mid - 1] + ordered[mid])
         dev = rr[-1] - median
         self._mrr.push(-2.0 * dev if dev < 0 else dev)
         if self._count < CAUSAL_WARMUP:
@@ -415,33 +433,24 @@ class CausalDetector:
         if th1 <= 0 or th2 <= 0:
             return None, None
 
-        # beats j-2 .. j+2 around the judged beat j (two back from the newest)
+        # beats j-2 .. j+2 around the judged beat j (two back from the newest); the next beat as
+        # a long/short candidate is judged on the next push, when it is two back itself
         r = [rr[-5], rr[-4], rr[-3], rr[-2], rr[-1]]
         d = [0.0] + [(r[i] - r[i - 1]) / th1 for i in range(1, 5)]
         kind = None
         if self._skip:
             self._skip -= 1
         elif abs(d[2]) > 1:
-            x = d[2]
-            s12 = max(d[1], d[3]) if x > 0 else min(d[1], d[3])
-            s22 = min(d[3], d[4]) if x >= 0 else max(d[3], d[4])
-            dev_j = r[2] - median
-            mrrs = (2.0 * dev_j if dev_j < 0 else dev_j) / th2
-            y = d[3]
-            s12_next = max(d[2], d[4]) if y > 0 else min(d[2], d[4])
-            if _in_ectopic_region(x, s12) or (x * y < 0 and _in_ectopic_region(y, s12_next)):
+            s12 = max(d[1], d[3]) if d[2] > 0 else min(d[1], d[3])
+            s12_next = max(d[2], d[4]) if d[3] > 0 else min(d[2], d[4])
+            if _is_ectopic(d[2], s12, d[3], s12_next):
                 kind = ArtifactKind.ECTOPIC
             else:
-                long_beat = x > 1 and s22 < -1
-                short_beat = x < -1 and s22 > 1
-                if long_beat or short_beat or abs(mrrs) > MRRS_LIMIT:
-                    if short_beat and abs(r[2] + r[3] - median) < th2:
-                        kind = ArtifactKind.EXTRA
-                    elif long_beat and abs(r[2] / 2.0 - median) < th2:
-                        kind = ArtifactKind.MISSED
-                    else:
-                        kind = ArtifactKind.LONGSHORT
+                s22 = min(d[3], d[4]) if d[2] >= 0 else max(d[3], d[4])
+                dev = r[2] - median
+                mrrs = (-2.0 * dev if dev < 0 else dev) / th2
+                kind = _long_short_kind(d[2], s22, mrrs, r[2], r[3], median, th2)
             if kind in _PAIRED:
                 self._skip = 1
-        suspect = abs(d[4]) > 1 and abs(self._mrr._order[-1]) > MRRS_LIMIT * th2
+        suspect = abs(d[4]) > 1 and self._mrr.newest() > MRRS_LIMIT * th2
         return CausalDecision(2, kind, False, median), CausalDecision(0, ArtifactKind.LONGSHORT if suspect else None, True)
