@@ -147,3 +147,10 @@ def test_a_missed_beat_is_marked_on_arrival_and_stays_marked_once_confirmed(nsrd
     truth = _feed(LiveAnalyzer(), np.cumsum(rr) / 1000.0, rr)
     assert metrics[204].hr_bpm == pytest.approx(truth[205].hr_bpm, rel=0.05)
     assert min(m.hr_bpm for m in metrics[195:210]) > 0.8 * min(m.hr_bpm for m in truth[195:210])
+
+
+def test_a_perfectly_steady_heart_has_no_coherence_value():
+    times = np.arange(1, 200, 1.0)
+    last = _feed(LiveAnalyzer(), times, np.full(len(times), 1000.0))[-1]
+    assert last.coherence is None and last.coherence_level is None
+    assert last.hr_bpm == pytest.approx(60.0) and last.rmssd_ms == 0.0

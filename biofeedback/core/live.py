@@ -230,6 +230,8 @@ class LiveAnalyzer:
             rmssd = float(math.sqrt(float(diffs @ diffs) / len(diffs))) if len(diffs) else None
 
         result = coh.coherence(t, rr) if len(rr) >= 8 else None
+        if result is not None and not math.isfinite(result.ratio):
+            result = None  # no variability at all in the window: coherence is undefined
         swing = None
         compliance = None
         if result is not None:
