@@ -45,8 +45,9 @@ log = logging.getLogger(__name__)
 
 #: Display ticks of the supervisor view, Hz. The work is spread over the ticks so that no frame
 #: repaints more than one plot (bench/bench_frames.py): the heart-rate plot and the labels on every
-#: second tick (10 Hz), the tachogram on every fourth (5 Hz: 1.3 px of scrolling per step), and on
-#: the remaining ticks, after a new beat's metrics, one of: the panels, the spectrum, the coherence trend.
+#: fourth tick and the tachogram two ticks later (each 5 Hz: 1.3 px of scrolling per step on a
+#: 2-minute plot), and on the odd ticks, after a new beat's metrics, one of: the panels, the
+#: spectrum, the coherence trend.
 DISPLAY_HZ = 20
 #: Coherence ratios where the "medium" and "high" bands begin (the live pipeline's calibrated
 #: thresholds), and the top of the plot's "high" band: ratios above it are drawn, just off the band.
@@ -388,9 +389,9 @@ class MainWindow(QMainWindow):
     def display_tick(self) -> None:
         """One tick of the display timer: one share of the redrawing (see :data:`DISPLAY_HZ`)."""
         now = self.controller.now()
-        if self._tick % 2 == 0:
+        if self._tick % 4 == 0:
             self._redraw_now(now)
-        elif self._tick % 4 == 1:
+        elif self._tick % 4 == 2:
             self._redraw_tachogram(now)
         elif self._stale:
             self._redraw_metrics(self._stale.pop(0), now)

@@ -172,8 +172,7 @@ class PacerSettingsBox(QGroupBox):
         self.apply(CUSTOM_KEY, settings)
 
     def _enabled_toggled(self, on: bool) -> None:
-        for w in (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
-            w.setEnabled(on)
+        self._enable_fields(on)
         self.pacer_chosen.emit(self.settings if on else None)
 
     # ---- preferences: this group saves its own settings
@@ -190,27 +189,28 @@ class PacerSettingsBox(QGroupBox):
         settings.save_group("pacer", values)
 
     def restore_settings(self, settings: Settings, emit: bool = True) -> None:
+        """Show the saved pattern: a preset by its key (so it keeps its exact durations), else the saved durations."""
         group = settings.group("pacer")
-        key = str(group["preset"])
-        match = next((p for p in self._presets if p.key == key), None)
+        match = next((p for p in self._presets if p.key == group["preset"]), None)
         if match is not None:
-            pacer = match.settings
+            key, pacer = match.key, match.settings
         else:
             try:
+                key = CUSTOM_KEY
                 pacer = PacerSettings(group["inhale_s"], group["exhale_s"], group["hold_in_s"], group["hold_out_s"])
             except ValueError:
                 log.warning("The saved pacer pattern is not valid; using the first preset.")
                 key, pacer = self._presets[0].key, self._presets[0].settings
-            key = key if match is not None else CUSTOM_KEY
+        on = bool(group["enabled"])
         self.enabled_box.blockSignals(True)
-        self.enabled_box.setChecked(bool(group["enabled"]))
+        self.enabled_box.setChecked(on)
         self.enabled_box.blockSignals(False)
-        self._enabled_toggled_quietly(bool(group["enabled"]))
+        self._enable_fields(on)
         self.apply(key, pacer, emit=False)
         if emit:
-            self.pacer_chosen.emit(pacer if self.enabled_box.isChecked() else None)
+            self.pacer_chosen.emit(pacer if on else None)
 
-    def _enabled_toggled_quietly(self, on: bool) -> None:
+    def _enable_fields(self, on: bool) -> None:
         for w in (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
             w.setEnabled(on)
 
