@@ -44,8 +44,15 @@ class CueLamps(QWidget):
         if words:
             self.words.update({cue: text for cue, text in words.items() if cue in self.words})
         self.turn_up = turn_up
-        if (self.levels, self.words, self.turn_up) != before:
-            self.update()
+        for cue in self.cues:  # repaint only the lamps that changed
+            changed = self.levels[cue] != before[0][cue] or self.words[cue] != before[1][cue]
+            if changed or (cue is Cue.TURN and turn_up != before[2]):
+                self.update(self._slot(cue).toAlignedRect())
+
+    def _slot(self, cue: Cue) -> QRectF:
+        """A lamp with its word under it."""
+        slot = self.width() / len(self.cues)
+        return QRectF(slot * self.cues.index(cue), 0, slot, self.height())
 
     def lamp_rect(self, cue: Cue) -> QRectF:
         """The square one lamp glows in, in this widget's coordinates."""
@@ -66,6 +73,8 @@ class CueLamps(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self._font)
         for cue in self.cues:
+            if not self._slot(cue).intersects(QRectF(event.rect())):
+                continue
             rect = self.lamp_rect(cue)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(qcolor(CUE_LOOKS[cue].rgb(self.levels[cue])))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPen, QRadialGradient
+from PySide6.QtGui import QPainter, QPen, QPixmap, QRadialGradient
 
 from biofeedback.core.animation import lerp, mix_rgb
 from biofeedback.qt.widgets.themes.base import (
@@ -30,9 +30,16 @@ RADIUS_STILL = 0.7
 STILL_DIM, STILL_BRIGHT = 0.45, 1.0
 
 
+#: Levels of the turn swell the ring is drawn at (and kept for).
+RING_STEPS = 24
+
+
 class OrbTheme(Theme):
     name = "orb"
     title = "Breathing orb"
+
+    def __init__(self) -> None:
+        self._rings: dict[tuple, QPixmap] = {}
 
     def paint(self, painter: QPainter, rect: QRectF, scene: Scene) -> None:
         painter.fillRect(rect, qcolor(BACKGROUND))
@@ -61,13 +68,37 @@ class OrbTheme(Theme):
         painter.fillRect(QRectF(centre.x() - halo_r, centre.y() - halo_r, 2 * halo_r, 2 * halo_r), halo)
 
         # the guide ring: where the orb will be at full breath; it swells softly at each turn
-        ring = brighten(mix_rgb(BACKGROUND, (0.49, 0.56, 0.63), 0.55), SWELL_GAIN * 4 * scene.swell)
-        pen = QPen(qcolor(ring, 0.6 + 0.4 * scene.swell))
-        pen.setWidthF(max(1.5, r_max * (0.008 + 0.012 * scene.swell)))
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         ring_r = r_max * (RADIUS_STILL if scene.reduced_motion else RADIUS_FULL)
-        painter.drawEllipse(centre, ring_r, ring_r)
+        swell = round(scene.swell * RING_STEPS) / RING_STEPS
+        ring = self._ring(painter, ring_r, r_max, swell)
+        size = ring.width() / ring.devicePixelRatio()
+        painter.drawPixmap(QPointF(centre.x() - size / 2, centre.y() - size / 2), ring)
+
+    def _ring(self, painter: QPainter, ring_r: float, r_max: float, swell: float) -> QPixmap:
+        """The guide ring, drawn once per size and swell level and kept (an antialiased circle
+        costs more than the rest of the orb)."""
+        ratio = painter.device().devicePixelRatioF()
+        key = (round(ring_r, 1), round(r_max, 1), swell, ratio)
+        pixmap = self._rings.get(key)
+        if pixmap is not None:
+            return pixmap
+        colour = brighten(mix_rgb(BACKGROUND, (0.49, 0.56, 0.63), 0.55), SWELL_GAIN * 4 * swell)
+        width = max(1.5, r_max * (0.008 + 0.012 * swell))
+        size = int(2 * (ring_r + width) + 4)
+        pixmap = QPixmap(int(size * ratio), int(size * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(qcolor(colour, 0.6 + 0.4 * swell))
+        pen.setWidthF(width)
+        p.setPen(pen)
+        p.drawEllipse(QPointF(size / 2, size / 2), ring_r, ring_r)
+        p.end()
+        if len(self._rings) > 2 * RING_STEPS:
+            self._rings.clear()
+        self._rings[key] = pixmap
+        return pixmap
 
     @staticmethod
     def orb_rect(rect: QRectF) -> QRectF:
