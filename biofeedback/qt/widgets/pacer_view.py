@@ -117,8 +117,9 @@ class PacerView(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(event.rect(), BACKGROUND)
         picture = self.picture_rect()
+        if not (self.theme.opaque and picture.contains(QRectF(event.rect()))):
+            painter.fillRect(event.rect(), BACKGROUND)
         if picture.intersects(QRectF(event.rect())):
             self.theme.paint(painter, picture, self.scene)
         words, seconds, caption = self._texts

@@ -82,6 +82,8 @@ class Theme:
     name = ""
     #: What people read in a menu.
     title = ""
+    #: Whether :meth:`paint` covers every pixel of its rectangle (so nothing need be cleared first).
+    opaque = False
 
     def paint(self, painter: QPainter, rect: QRectF, scene: Scene) -> None:  # pragma: no cover - interface
         raise NotImplementedError

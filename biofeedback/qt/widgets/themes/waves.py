@@ -54,6 +54,9 @@ class WavesTheme(Theme):
         #: the breath: they are painted once per look and kept; only the waves move every frame.
         self._backdrops: dict[tuple, QPixmap] = {}
 
+    #: The sea paints every pixel of its rectangle.
+    opaque = True
+
     def uses_time(self, scene: Scene) -> bool:
         return not scene.reduced_motion  # the waves drift; in reduced motion they rest
 
@@ -73,7 +76,11 @@ class WavesTheme(Theme):
         sun_r = min(w, h) * 0.075
         sun_x = x0 + w / 2
         sun_col = brighten(mix_rgb(warm, SUN, warmth), 0.15 + lift)  # for the gleam, drawn per frame
-        painter.drawPixmap(QPointF(x0, y0), self._backdrop(painter, w, h, warmth, light))
+        # the backdrop down to the far waves' lowest trough; the waves cover everything below
+        backdrop = self._backdrop(painter, w, h, warmth, light)
+        covered_from = h * (HORIZON + (1 - HORIZON) * LAYERS[0][0]) + 2 * LAYERS[0][1] * h
+        source = QRectF(0, 0, w, min(h, covered_from))
+        painter.drawPixmap(QRectF(x0, y0, source.width(), source.height()), backdrop, source)
         sea_h = y0 + h - horizon
 
         chop = 1.0 - scene.warmth  # small choppy waves settle as coherence rises
