@@ -35,15 +35,18 @@ class UsageError(Exception):
 # --------------------------------------------------------------------------- sources
 
 
-def make_source(spec: str) -> Source:
-    """Build the source named by ``spec`` (see ``--help``)."""
+def make_source(spec: str, *, keep_looking: bool = False) -> Source:
+    """Build the source named by ``spec`` (see ``--help``).
+
+    ``keep_looking``: a strap not in range at the start is waited for (the window) instead of
+    being an error (the command line)."""
     from biofeedback.sources.demo import DemoSource
 
     spec = spec.strip()
     if spec == "demo" or spec.startswith("demo?"):
         return DemoSource.from_query(spec.partition("?")[2], spec)
     if spec == "ble" or spec.startswith("ble:"):
-        return _make_ble_source(spec)
+        return _make_ble_source(spec, keep_looking)
     path = Path(spec).expanduser()
     if not path.exists() and "?" not in spec and "/" not in spec and not path.suffix:
         raise UsageError(f"Unknown source '{spec}'. Use {SOURCE_HELP}.")
@@ -54,7 +57,7 @@ def make_source(spec: str) -> Source:
     return ReplaySource(recording.events, path.name, recording.header.get("device"))
 
 
-def _make_ble_source(spec: str) -> Source:
+def _make_ble_source(spec: str, keep_looking: bool = False) -> Source:
     """``ble:ADDRESS`` is that strap; ``ble`` the remembered strap if in range, else the only one."""
     from biofeedback.sources.ble import BleSource
 
@@ -62,11 +65,11 @@ def _make_ble_source(spec: str) -> Source:
     if spec.startswith("ble:") and not address:
         raise UsageError("Give the strap's address after 'ble:' (see 'biofeedback scan'), or use --source ble.")
     if address:
-        return BleSource(address)
+        return BleSource(address, keep_looking=keep_looking)
     from biofeedback.qt.devices import remembered_device
 
     remembered = remembered_device()
-    return BleSource(None, preferred=remembered.address if remembered else None)
+    return BleSource(None, preferred=remembered.address if remembered else None, keep_looking=keep_looking)
 
 
 def default_source_spec() -> str:
@@ -268,7 +271,7 @@ def _attach_devices(window, controller, bridge, clock: SessionClock, store=None,
 
     def switch(spec: str) -> None:
         try:
-            runner.switch(make_source(spec))
+            runner.switch(make_source(spec, keep_looking=True))
         except (UsageError, SourceError, SessionFileError) as exc:
             panel.show_scan_error(str(exc))
 
@@ -290,7 +293,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         if not args.screenshot:
             raise UsageError("There is no screen to show the window on. Use --screenshot PNG, or 'biofeedback record'.")
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    source = make_source(args.source or default_source_spec())
+    source = make_source(args.source or default_source_spec(), keep_looking=True)
     clock = SessionClock(args.speed)
 
     from PySide6.QtCore import QSettings, QTimer

@@ -126,6 +126,14 @@ def not_found_message(address: str | None) -> str:
     )
 
 
+def still_looking_message(address: str | None) -> str:
+    which = f"The strap {address} is" if address else "No heart-rate strap is"
+    return (
+        f"{which} in range yet. Moisten the electrodes and put the strap on (it wakes up on skin contact); "
+        "the app keeps looking."
+    )
+
+
 def no_heart_rate_message(name: str) -> str:
     return (
         f"{name} was found but does not offer the standard Heart Rate Service. "
@@ -226,6 +234,9 @@ class BleSource(Source):
         (an error if there are several).
     preferred : str or None
         The address of the strap used last time, for ``address=None``.
+    keep_looking : bool
+        If the strap is not found at the start, say so and keep looking (the window, where a
+        person may put the strap on later) instead of failing (the command line).
     scan_timeout, auto_scan, connect_timeout, lost_after : float
         See the module constants, s.
     backoff : sequence of float
@@ -237,6 +248,7 @@ class BleSource(Source):
         address: str | None = None,
         *,
         preferred: str | None = None,
+        keep_looking: bool = False,
         scan_timeout: float = SCAN_TIMEOUT_S,
         auto_scan: float = AUTO_SCAN_S,
         connect_timeout: float = CONNECT_TIMEOUT_S,
@@ -245,6 +257,7 @@ class BleSource(Source):
     ) -> None:
         self.address = address
         self.preferred = preferred
+        self.keep_looking = keep_looking
         self.spec = f"ble:{address}" if address else "ble"
         self.scan_timeout = scan_timeout
         self.auto_scan = auto_scan
@@ -280,7 +293,7 @@ class BleSource(Source):
         away_since: float | None = None
         said_lost = False
         while True:
-            if not connected_once:
+            if not connected_once and failures == 0:
                 emit(Status(clock.now(), LinkState.SCANNING, "Looking for your heart-rate strap...", self.device_info()))
             try:
                 await self._session(emit, clock, first=not connected_once)
@@ -295,7 +308,11 @@ class BleSource(Source):
                 raise
             except Exception as exc:
                 typed = translate_error(exc)
-                if not connected_once:
+                if not connected_once and self.keep_looking and isinstance(typed, DeviceNotFoundError):
+                    failures += 1
+                    if failures == 1:
+                        emit(Status(clock.now(), LinkState.SCANNING, still_looking_message(self.address), self.device_info()))
+                elif not connected_once:
                     failures += 1
                     fatal = isinstance(typed, (NoAdapterError, BluetoothOffError, PermissionDeniedError, NoHeartRateServiceError, DeviceNotFoundError, SeveralDevicesError))
                     if fatal:

@@ -271,3 +271,22 @@ async def _wait(predicate, timeout=20.0):
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         await asyncio.sleep(0.02)
+
+
+def test_the_window_keeps_looking_for_a_strap_that_is_not_on_yet(bluez_bus, strap):
+    strap.command("drop")  # not in range when the app starts
+
+    async def scenario():
+        source = ble.BleSource(STRAP_ADDRESS, keep_looking=True, scan_timeout=0.5, backoff=(0.2,))
+        events, task = await _run_until(source, lambda ev: any(isinstance(e, Status) and "keeps looking" in e.message for e in ev))
+        await asyncio.sleep(1.0)  # several more attempts, none of them an error
+        assert not task.done()
+        await asyncio.to_thread(strap.command, "return")
+        await _wait(lambda: LinkState.CONNECTED in _states(events))
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        return events
+
+    events = asyncio.run(scenario())
+    messages = [e.message for e in events if isinstance(e, Status) and e.state is LinkState.SCANNING]
+    assert messages == ["Looking for your heart-rate strap...", ble.still_looking_message(STRAP_ADDRESS)]

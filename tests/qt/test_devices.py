@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from biofeedback.core.samples import Contact, LinkState, Sample, Status
-from biofeedback.qt.devices import ADDRESS_KEY, DeviceController, DevicePhase, DeviceState, SourceRunner, remembered_device
+from biofeedback.qt.devices import ADDRESS_KEY, NAME_KEY, DeviceController, DevicePhase, DeviceState, remembered_device
 from biofeedback.qt.settings import MemoryStore
 from biofeedback.qt.widgets.device_panel import DevicePanel
 from biofeedback.sources.hrm import encode_hrm
@@ -91,6 +91,20 @@ def test_scan_results_and_errors_arrive_in_the_gui_thread(qtbot):
     with qtbot.waitSignal(devices.scan_failed, timeout=5000) as failed:
         devices.scan()
     assert failed.args == ["Bluetooth is switched off. Turn it on in your system settings, then try again."]
+
+
+def test_the_remembered_strap_is_the_default_source(monkeypatch):
+    from biofeedback import app
+    from biofeedback.qt import devices as devices_module
+
+    store = MemoryStore({ADDRESS_KEY: "C0:FF:EE:12:34:56", NAME_KEY: "Polar H10"})
+    monkeypatch.setattr(devices_module, "app_settings", lambda: store)
+    assert app.default_source_spec() == "ble:C0:FF:EE:12:34:56"
+    assert app.make_source("ble").preferred == "C0:FF:EE:12:34:56"
+    assert app.make_source("ble:AA:BB", keep_looking=True).keep_looking
+    store.values.clear()
+    assert app.default_source_spec() == "demo"
+    assert app.make_source("ble").preferred is None
 
 
 # --------------------------------------------------------------------------- the panel
