@@ -211,7 +211,7 @@ class Service(Obj):
 
 
 class Device(Obj):
-    def __init__(self, bus, world: World, address: str, name: str, uuids: list[str]) -> None:
+    def __init__(self, bus, world: World, address: str, name: str, uuids: list[str], rssi: int = -60, extra: bool = False) -> None:
         path = "/org/bluez/hci0/dev_" + address.replace(":", "_")
         super().__init__(
             bus,
@@ -230,17 +230,19 @@ class Device(Obj):
                 "LegacyPairing": dbus.Boolean(False),
                 "Connected": dbus.Boolean(False),
                 "ServicesResolved": dbus.Boolean(False),
-                "RSSI": dbus.Int16(-60),
+                "RSSI": dbus.Int16(rssi),
                 "UUIDs": dbus.Array(uuids, signature="s"),
                 "ManufacturerData": dbus.Dictionary({}, signature="qv"),
                 "ServiceData": dbus.Dictionary({}, signature="sv"),
             },
         )
         self.world = world
+        self.extra = extra
+        self.base_rssi = rssi
 
     @dbus.service.method(DEVICE, async_callbacks=("reply", "error"))
     def Connect(self, reply, error):
-        if not self.world.in_range:
+        if self.extra or not self.world.in_range:
             GLib.timeout_add(50, lambda: error(DBusError("org.bluez.Error.Failed", "Page Timeout")) and False)
             return
         self.world.connects += 1
@@ -273,8 +275,12 @@ class World:
         self.events: list = []
         uuids = [HR_SERVICE, BATTERY_SERVICE] if not args.no_hr_service else [DEVINFO_SERVICE]
         self.uuids = uuids
+        self.extras: list[Device] = []
         if self.adapter is not None:
             self.add_device(announce=False)
+            for spec in args.extra:  # other straps in range that only advertise
+                address, _, name = spec.partition("=")
+                self.extras.append(Device(bus, self, address, name, [HR_SERVICE], rssi=-75, extra=True))
 
     def log(self, kind, value) -> None:
         self.events.append([kind, value])
@@ -283,7 +289,7 @@ class World:
         objs = [] if self.adapter is None else [self.adapter]
         if self.device is not None:
             objs.append(self.device)
-        return objs + self.gatt
+        return objs + self.extras + self.gatt
 
     def _announce(self, obj: Obj) -> None:
         self.root.InterfacesAdded(obj.path, {obj.iface: dict(obj.props)})
@@ -355,9 +361,10 @@ class World:
             return False
         if self.in_range:
             self.add_device()
-            if self.device is not None and not self.device.props["Connected"]:
-                rssi = int(self.device.props["RSSI"])
-                self.device.set(RSSI=dbus.Int16(-60 if rssi != -60 else -61))
+        for dev in ([self.device] if self.in_range else []) + self.extras:
+            if dev is not None and not dev.props["Connected"]:
+                rssi = int(dev.props["RSSI"])
+                dev.set(RSSI=dbus.Int16(dev.base_rssi if rssi != dev.base_rssi else dev.base_rssi - 1))
         return True
 
     # ---- control channel
@@ -416,6 +423,7 @@ def main() -> int:
     parser.add_argument("--no-adapter", action="store_true")
     parser.add_argument("--powered-off", action="store_true")
     parser.add_argument("--no-hr-service", action="store_true")
+    parser.add_argument("--extra", action="append", default=[], metavar="ADDRESS=NAME", help="another strap that only advertises")
     args = parser.parse_args()
 
     dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)

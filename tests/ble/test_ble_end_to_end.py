@@ -248,13 +248,19 @@ def test_a_malformed_notification_is_counted_not_fatal(bluez_bus, strap):
     assert [e.rr_ms for e in events if isinstance(e, Sample)] == [(1000.0,)]
 
 
-def test_the_remembered_strap_is_preferred_among_several(bluez_bus):
-    bluez_bus.start_mock()
-    bluez_bus.start_mock("--address", "C0:FF:EE:00:00:02", "--name", "Wahoo TICKR")
-    # Two mocks cannot both own org.bluez: the second one queues for the name, so the bus still
-    # shows one strap. This checks that a remembered address that is absent does not block the
-    # only strap that is present.
-    source = ble.BleSource(None, preferred="C0:FF:EE:00:00:09", auto_scan=1.0)
+OTHER = "C0:FF:EE:00:00:02"
+
+
+def test_with_several_straps_the_remembered_one_is_taken_or_the_user_must_choose(bluez_bus):
+    bluez_bus.start_mock("--extra", f"{OTHER}=Wahoo TICKR")
+    found = asyncio.run(ble.scan(1.5))
+    assert [(d.address, d.name) for d in found] == [(STRAP_ADDRESS, STRAP_NAME), (OTHER, "Wahoo TICKR")]  # strongest first
+
+    with pytest.raises(ble.SeveralDevicesError) as info:
+        asyncio.run(ble.BleSource(None, auto_scan=1.5).run(lambda e: None, SessionClock()))
+    assert STRAP_ADDRESS in str(info.value) and OTHER in str(info.value) and "ble:ADDRESS" in str(info.value)
+
+    source = ble.BleSource(None, preferred=STRAP_ADDRESS.lower(), auto_scan=1.5)
 
     async def scenario():
         events, task = await _run_until(source, lambda ev: LinkState.CONNECTED in _states(ev))
