@@ -124,6 +124,17 @@ async def _record(source: Source, out: Path, duration: float | None, clock: Sess
     return summarize(recorder.timeline)
 
 
+def _remove_if_no_samples(path: Path) -> None:
+    """Delete a session file that a failed source left without a single notification in it."""
+    from biofeedback.storage.session_file import read_session
+
+    try:
+        if path.exists() and not read_session(path).samples:
+            path.unlink()
+    except (SessionFileError, OSError):
+        pass
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if out.exists():
@@ -132,7 +143,11 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise UsageError(f"The folder {out.parent} does not exist.")
     source = make_source(args.source)
     clock = SessionClock(args.speed)
-    summary = asyncio.run(_record(source, out, args.duration, clock))
+    try:
+        summary = asyncio.run(_record(source, out, args.duration, clock))
+    except SourceError:
+        _remove_if_no_samples(out)  # e.g. no Bluetooth: the same --out works on the next try
+        raise
     print(f"Recorded {summary['beats']} beats ({summary['duration_s']:.0f} s) to {out}")
     return 0
 

@@ -152,6 +152,7 @@ def test_adapter_problems_give_one_clear_line_and_a_non_zero_exit(bluez_bus, tmp
         assert "Traceback" not in result.stderr
         errors = [line for line in result.stderr.splitlines() if line.startswith("biofeedback:")]
         assert errors == [f"biofeedback: {expected}"]
+    assert not (tmp_path / "x.bfs").exists()  # nothing recorded, nothing left behind
 
 
 def test_without_bluez_running_the_user_is_told_the_service_is_missing(bluez_bus):
