@@ -237,6 +237,10 @@ class ClientWindow(QWidget):
         layout.addWidget(self.view)
         self.resize(1024, 680)
         self._controller = None
+        self._audio = None
+        self._links: list[tuple] = []
+        #: The reduced-motion switch this window follows (set by :func:`open_client_window`).
+        self.motion = None
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.redraw)
@@ -250,18 +254,39 @@ class ClientWindow(QWidget):
         """Follow a SessionController: its beats, samples, status and metrics; redraw at FRAME_HZ.
 
         ``audio`` (a :class:`~biofeedback.qt.audio.CueAudio`) gets the breath turns and the chime.
+        A closed window lets go of the controller and takes it up again when shown.
         """
-        self._controller = controller
-        view = self.view
-        controller.beats_added.connect(lambda batch: view.add_beats(batch.times, controller.now()))
-        controller.sample_received.connect(lambda sample: view.set_contact(sample.contact))
-        controller.status_changed.connect(lambda status: view.set_link(status.state))
+        self._detach()
+        self._controller, self._audio = controller, audio
+        self._connect()
+
+    def _connect(self) -> None:
+        controller, view, audio = self._controller, self.view, self._audio
+        if controller is None or self._links:
+            return
+        self._links = [
+            (controller.beats_added, lambda batch: view.add_beats(batch.times, controller.now())),
+            (controller.sample_received, lambda sample: view.set_contact(sample.contact)),
+            (controller.status_changed, lambda status: view.set_link(status.state)),
+        ]
         if hasattr(controller, "metrics_updated"):
-            controller.metrics_updated.connect(lambda metrics: view.set_metrics(metrics, controller.now()))
+            self._links.append((controller.metrics_updated, lambda metrics: view.set_metrics(metrics, controller.now())))
         if audio is not None:
-            view.breath_turned.connect(audio.play_turn)
-            view.coherence_reached.connect(audio.play_chime)
+            self._links += [(view.breath_turned, audio.play_turn), (view.coherence_reached, audio.play_chime)]
+        for signal, slot in self._links:
+            signal.connect(slot)
         self._timer.start(int(1000 / FRAME_HZ))
+
+    def _detach(self) -> None:
+        for signal, slot in self._links:
+            signal.disconnect(slot)
+        self._links = []
+        self._timer.stop()
+
+    @property
+    def attached(self) -> bool:
+        """Whether the window is following its controller now."""
+        return bool(self._links)
 
     def redraw(self) -> None:
         """One frame at the controller's current session time."""
@@ -298,8 +323,12 @@ class ClientWindow(QWidget):
         self.showFullScreen()
         return True
 
+    def showEvent(self, event) -> None:
+        self._connect()
+        super().showEvent(event)
+
     def closeEvent(self, event) -> None:
-        self._timer.stop()
+        self._detach()
         super().closeEvent(event)
 
 
@@ -346,14 +375,17 @@ class ClientLauncher:
         self.window: ClientWindow | None = None
 
     def show(self, screen: int | None = None) -> ClientWindow:
-        """Show the client view full screen on screen ``screen`` (None: in a window); raise it if open."""
-        if self.window is not None and self.window.isVisible():
-            if screen is not None:
-                self.window.show_on_screen(screen)
-            self.window.raise_()
-            self.window.activateWindow()
+        """Show the client view full screen on screen ``screen`` (None: in a window).
+
+        There is one client window: asking again raises it (or shows it again after it was closed).
+        """
+        if self.window is None:
+            self.window = open_client_window(self.controller, screen, self.settings, self.audio)
             return self.window
-        self.window = open_client_window(self.controller, screen, self.settings, self.audio)
+        if screen is not None or not self.window.isVisible():
+            self.window.show_on_screen(screen)
+        self.window.raise_()
+        self.window.activateWindow()
         return self.window
 
     def show_default(self) -> ClientWindow:

@@ -235,3 +235,20 @@ def test_a_coherence_level_hovering_at_high_chimes_only_now_and_then(qtbot):
         now = 100.0 + 0.3 * k
         view.set_metrics(LiveMetrics(t=now, coherence_level="high" if k % 2 == 0 else "medium"), now)
     assert 1 <= len(chimes) <= 2  # 60 s of hovering: at most one chime per CHIME_MIN_INTERVAL_S
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise", "does not support activateWindow")
+def test_a_closed_client_window_lets_go_of_the_controller_and_comes_back(session, qtbot):
+    time, controller, _ = session
+    launcher = ClientLauncher(controller)
+    window = launcher.show()
+    qtbot.addWidget(window)
+    assert window.attached
+    window.close()
+    assert not window.attached
+    controller.on_event(Sample(1.0, 60, (1000.0,), Contact.NOT_DETECTED))
+    assert window.view.contact is not Contact.NOT_DETECTED  # closed: no longer listening
+    assert launcher.show() is window and window.isVisible() and window.attached
+    controller.on_event(Sample(2.0, 60, (1000.0,), Contact.NOT_DETECTED))
+    assert window.view.contact is Contact.NOT_DETECTED
+    window.close()
