@@ -199,11 +199,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     # Only numpy-level modules: never Qt, never scipy (its import alone costs about 0.8 s).
     from biofeedback.core.summary import analyze
-    from biofeedback.core.timeline import rebuild
+    from biofeedback.core.timeline import BeatTimeline, rebuild
     from biofeedback.storage.recordings import load_recording
 
-    data = load_recording(Path(args.file).expanduser())
-    result = analyze(rebuild(data.events))
+    data = load_recording(Path(args.file).expanduser(), as_packets=False)
+    timeline = rebuild(data.events) if data.rr_ms is None else BeatTimeline.from_rr(data.rr_ms)
+    result = analyze(timeline)
     result["ended_cleanly"] = data.ended_cleanly
     result["skipped_lines"] = data.skipped_lines + int(data.truncated_tail)
     if args.json:
@@ -299,6 +300,8 @@ def _attach_devices(window, controller, bridge, clock: SessionClock, store=None,
     panel.demo_requested.connect(lambda: switch("demo"))
     panel.recording_chosen.connect(switch)
     runner.source_started.connect(follow_pacer)
+    runner.source_started.connect(devices.on_source_started)
+    devices.on_source_started(bridge.source)
     return runner
 
 

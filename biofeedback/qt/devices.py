@@ -179,6 +179,8 @@ class DeviceController(QObject):
         self.scan_s = scan_s
         self.store: Store = store if store is not None else MemoryStore()
         self.state = DeviceState()
+        #: "strap", "demo" or "recording" once told which source runs (see on_source_started).
+        self.source_kind: str | None = None
         self._scan_thread: threading.Thread | None = None
 
     # ---- remembering
@@ -231,12 +233,36 @@ class DeviceController(QObject):
 
     # ---- source events (slots for SessionController signals)
 
+    def on_source_started(self, source: Source) -> None:
+        """A new source runs (slot for :attr:`SourceRunner.source_started`)."""
+        spec = source.spec or ""
+        if spec == "ble" or spec.startswith("ble:"):
+            self.source_kind = "strap"
+        elif spec == "demo" or spec.startswith("demo?"):
+            self.source_kind = "demo"
+        else:
+            self.source_kind = "recording"
+        if self.source_kind == "strap":
+            if self.state.phase is not DevicePhase.CONNECTING:  # (choose() already says which strap)
+                self._set(DeviceState(DevicePhase.SCANNING, "Looking for your heart-rate strap...", is_strap=True))
+        else:
+            self._set(DeviceState())
+
     def on_status(self, status: Status) -> None:
         device = status.device or {}
         if device.get("kind") == SWITCH_KIND:
             return
-        phase = _phase_for_device(_PHASE_OF_STATE[status.state], device)
-        is_strap = device.get("kind") == "ble" if device else self.state.is_strap
+        phase = _PHASE_OF_STATE[status.state]
+        if self.source_kind is None:  # not told which source runs: judge by the device
+            phase = _phase_for_device(phase, device)
+            is_strap = device.get("kind") == "ble" if device else self.state.is_strap
+        else:
+            is_strap = self.source_kind == "strap"
+            if not is_strap and phase not in (DevicePhase.IDLE, DevicePhase.FAILED):
+                # A replay re-plays its strap's old states; they are not this computer's link.
+                phase = DevicePhase.DEMO if self.source_kind == "demo" else DevicePhase.REPLAY
+                if phase is DevicePhase.REPLAY and self.state.phase is DevicePhase.REPLAY and status.state is not LinkState.FINISHED:
+                    status = replace(status, message=self.state.message)
         keep_battery = is_strap and self.state.is_strap
         state = DeviceState(
             phase=phase,
@@ -261,6 +287,8 @@ class DeviceController(QObject):
             self._set(replace(self.state, phase=DevicePhase.CONNECTED, message=f"Skin contact is back. Receiving heartbeats from {self.state.name or 'the strap'}."))
 
     def on_battery(self, percent: int) -> None:
+        if self.source_kind in ("demo", "recording"):
+            return
         self._set(replace(self.state, battery_pct=percent))
 
     def on_failed(self, message: str) -> None:

@@ -239,3 +239,26 @@ def test_window_without_an_adapter_offers_the_demo(qtbot, bluez, window_parts):
     qtbot.mouseClick(panel.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _phase(window) == "Demo", timeout=5000)
     assert panel.alternatives.isHidden()
+
+    # Or a recording, as "Open a recording..." would pick it.
+    from biofeedback.resources import sample_stream
+
+    panel.recording_chosen.emit(str(sample_stream("nsrdb_5min_rr_ms.txt")))
+    qtbot.waitUntil(lambda: _phase(window) == "Recording", timeout=5000)
+    assert panel.message_label.text() == "Replaying nsrdb_5min_rr_ms.txt."
+
+
+def test_replayed_strap_states_are_not_shown_as_this_computers_link(qtbot):
+    devices = DeviceController(_no_scan)
+
+    class _Replay:
+        spec = "session.bfs"
+
+    devices.on_source_started(_Replay())
+    devices.on_status(Status(0.0, LinkState.STREAMING, "Replaying session.bfs.", STRAP))
+    devices.on_status(Status(5.0, LinkState.RECONNECTING, "The strap's signal dropped. Reconnecting...", STRAP))
+    devices.on_battery(40)
+    assert devices.state.phase is DevicePhase.REPLAY
+    assert devices.state.message == "Replaying session.bfs." and devices.state.battery_pct is None
+    devices.on_status(Status(9.0, LinkState.FINISHED, "The recording session.bfs has ended."))
+    assert devices.state.phase is DevicePhase.IDLE
