@@ -27,7 +27,7 @@ BACKGROUND = QColor("#17202b")
 PICTURE_BOTTOM = 0.62
 WORDS = (0.62, 0.75)
 SECONDS = (0.745, 0.83)
-CAPTION = (0.83, 0.89)
+CAPTION = (0.815, 0.885)
 #: Phase words' font size as a share of the height. Capitals come out at about 7 % of the screen
 #: height: 2.1 cm on a 24-inch monitor, 3.5 cm on a 40-inch one. The usual signage rule for
 #: legibility is about 2.5 cm of letter height per 3 m of distance.
@@ -104,7 +104,7 @@ class PacerView(QWidget):
 
     def _layout_fonts(self) -> None:
         words = max(22, min(int(self.height() * WORDS_HEIGHT), int(self.width() / 7.5)))
-        for font, size in zip(self._fonts, (words, int(words * 0.62), max(13, int(words * 0.34))), strict=True):
+        for font, size in zip(self._fonts, (words, int(words * 0.62), max(13, int(words * 0.28))), strict=True):
             font.setPixelSize(size)
         self._fonts[0].setWeight(QFont.Weight.Light)
 
@@ -127,7 +127,7 @@ class PacerView(QWidget):
         if seconds:
             self._draw_text(painter, seconds, 1, TEXT_DIM, self._band(SECONDS))
         if caption:
-            self._draw_text(painter, caption, 2, TEXT_DIM, self._band(CAPTION, margin=0.1))
+            self._draw_text(painter, caption, 2, TEXT_DIM, self._band(CAPTION, margin=0.06))
         painter.end()
 
     def _draw_text(self, painter: QPainter, text: str, size: int, colour: QColor, band: QRectF) -> None:
