@@ -6,20 +6,20 @@ This is the only module that chooses which source, storage and window classes to
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
 import json
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from biofeedback import __version__
 from biofeedback.sources.base import Source, SourceError
-from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.session_file import SessionFileError
+
+if TYPE_CHECKING:  # asyncio alone costs 50 ms of every 'analyze'
+    from biofeedback.sources.clock import SessionClock
 
 log = logging.getLogger("biofeedback")
 
@@ -84,6 +84,9 @@ def default_source_spec() -> str:
 
 
 async def _record(source: Source, out: Path, duration: float | None, clock: SessionClock) -> dict[str, Any]:
+    import asyncio
+    import signal
+
     from biofeedback.core.samples import LinkState, Status
     from biofeedback.storage.recorder import Recorder
     from biofeedback.storage.session_file import SessionWriter, make_header
@@ -136,6 +139,9 @@ def _remove_if_no_samples(path: Path) -> None:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    import asyncio
+    from biofeedback.sources.clock import SessionClock
+
     out = Path(args.out).expanduser()
     if out.exists():
         raise UsageError(f"{out} already exists; choose another name so nothing is overwritten.")
@@ -178,6 +184,8 @@ _ANALYZE_TABLE = (
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    import asyncio
+
     from biofeedback.sources.ble import scan
 
     devices = asyncio.run(scan(args.timeout))
@@ -306,6 +314,8 @@ def _attach_devices(window, controller, bridge, clock: SessionClock, store=None,
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from biofeedback.sources.clock import SessionClock
+
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
     if headless and "QT_QPA_PLATFORM" not in os.environ:
         if not args.screenshot:

@@ -110,3 +110,16 @@ def test_slow_strap_clock_drift_is_absorbed_without_false_gaps():
     times, _, _ = timeline.arrays()
     true_end = np.sum(rr) / 1000
     assert times[-1] == pytest.approx(true_end, abs=1.0)
+
+
+def test_plain_rr_series_builds_the_same_beats_as_its_packets(nsrdb_60min_rr):
+    rr = np.concatenate([nsrdb_60min_rr[:100], [52.0, 0.0], nsrdb_60min_rr[100:]])
+    direct = BeatTimeline.from_rr(rr)
+    packed = rebuild(rr_to_samples(rr))
+    for a, b in zip(direct.arrays(), packed.arrays()):
+        assert a.shape == b.shape
+    np.testing.assert_array_equal(direct.arrays()[1], packed.arrays()[1])
+    np.testing.assert_array_equal(direct.arrays()[2], packed.arrays()[2])
+    np.testing.assert_allclose(direct.arrays()[0], packed.arrays()[0], atol=1.0)
+    assert direct.rejected_rr_ms == packed.rejected_rr_ms == [52.0, 0.0]
+    assert direct.gaps == packed.gaps == []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from itertools import accumulate
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,57 +104,90 @@ class BeatTimeline:
         return BeatBatch()
 
     def add(self, sample: Sample) -> BeatBatch:
-        """Add one notification's intervals; return what it added."""
+        """Add one notification's intervals; return what it added.
+
+        Plain floats, not numpy: a notification carries 0-3 intervals, and a 24-hour session
+        holds about 90 000 notifications to rebuild.
+        """
         valid = tuple(float(r) for r in sample.rr_ms if RR_MIN_MS <= r <= RR_MAX_MS)
         rejected = tuple(float(r) for r in sample.rr_ms if not RR_MIN_MS <= r <= RR_MAX_MS)
-        self.rejected_rr_ms.extend(rejected)
-        prev_arrival, self._prev_arrival = self._prev_arrival, sample.t
+        if rejected:
+            self.rejected_rr_ms.extend(rejected)
+        t = sample.t
+        prev_arrival, self._prev_arrival = self._prev_arrival, t
         if prev_arrival is not None:
-            self._spacings.append(sample.t - prev_arrival)
+            self._spacings.append(t - prev_arrival)
         if not valid:
             return BeatBatch(rejected_rr_ms=rejected)
 
-        offsets = np.cumsum(valid) / 1000.0
+        offsets = [x / 1000.0 for x in accumulate(valid)]
+        total = offsets[-1]
         gap = None
-        anchored = sample.t - offsets[-1] + offsets
-        if self._last_beat is None or self._broken_at is not None:
-            times = anchored
-            if self._last_beat is not None:
-                gap = Gap(self._last_beat, max(self._last_beat, times[0] - offsets[0]))
+        last = self._last_beat
+        if last is None or self._broken_at is not None:
+            start = t - total
+            if last is not None:
+                gap = Gap(last, max(last, start))
         else:
-            times = self._last_beat + offsets
-            lag = sample.t - times[-1]
+            start = last
+            lag = t - (last + total)
             # The newest beat happened after the previous notification was sent; the previous
             # one may itself be lost, so expect it one usual spacing ago at the latest.
-            previous_sent = max(prev_arrival, sample.t - float(np.median(self._spacings)))
-            if times[-1] < previous_sent - GAP_TOLERANCE_S:
-                times = anchored
-                gap = Gap(self._last_beat, max(self._last_beat, times[0] - offsets[0]))
+            spacings = sorted(self._spacings)
+            usual = spacings[len(spacings) // 2]
+            previous_sent = max(prev_arrival, t - usual)
+            if last + total < previous_sent - GAP_TOLERANCE_S:
+                start = t - total
+                gap = Gap(last, max(last, start))
             else:
-                self._lags.append(lag)
+                lags = self._lags
+                lags.append(lag)
                 if lag < -FUTURE_TOLERANCE_S:
                     shift = lag  # never ahead of the clock
-                elif len(self._lags) == self._lags.maxlen and min(self._lags) > 0:
+                elif len(lags) == lags.maxlen and min(lags) > 0:
                     # every recent notification came late: the strap's clock runs slow, or an
-                    # undetectable loss shifted the rebuild; glide back towards the clock
-                    shift = min(self._lags)
+                    # undetectable loss shifted the rebuild; move towards the clock
+                    shift = min(lags)
                 else:
                     shift = 0.0
-                shift = max(shift, self._last_beat - times[0] + 1e-3)  # keep beats in order
-                times = times + shift
-                self._lags = deque((x - shift for x in self._lags), maxlen=self._lags.maxlen)
+                shift = max(shift, 1e-3 - offsets[0])  # keep beats in order
+                if shift:
+                    start += shift
+                    for i in range(len(lags)):
+                        lags[i] -= shift
         self._broken_at = None
         if gap is not None:
             self.gaps.append(gap)
             self._lags.clear()
 
-        times_t = tuple(float(x) for x in times)
+        times_t = tuple(start + x for x in offsets)
         self._times.extend(times_t)
         self._rr.extend(valid)
-        self._segment_start.extend([gap is not None or self._last_beat is None] + [False] * (len(valid) - 1))
+        self._segment_start.append(gap is not None or last is None)
+        self._segment_start.extend([False] * (len(valid) - 1))
         self._last_beat = times_t[-1]
         self._cache = None
         return BeatBatch(times_t, valid, rejected, gap)
+
+    @classmethod
+    def from_rr(cls, rr_ms: np.ndarray) -> BeatTimeline:
+        """A timeline of one uninterrupted RR series (plain RR text), the first beat at ``rr_ms[0]``.
+
+        Equivalent to feeding the series through :meth:`add` without a clock to disagree with;
+        implausible intervals are rejected the same way.
+        """
+        rr_ms = np.asarray(rr_ms, dtype=np.float64)
+        ok = (rr_ms >= RR_MIN_MS) & (rr_ms <= RR_MAX_MS)
+        timeline = cls()
+        valid = rr_ms[ok]
+        timeline.rejected_rr_ms = rr_ms[~ok].tolist()
+        starts = np.zeros(len(valid), dtype=bool)
+        starts[:1] = True
+        times = np.cumsum(valid) / 1000.0
+        timeline._times, timeline._rr, timeline._segment_start = times.tolist(), valid.tolist(), starts.tolist()
+        timeline._last_beat = float(times[-1]) if len(times) else None
+        timeline._cache = (times, valid, starts)
+        return timeline
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All beats as arrays: times (s), RR (ms), and whether each starts a segment."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from biofeedback.core.samples import SourceEvent
-from biofeedback.sources.clock import SessionClock
+
+if TYPE_CHECKING:
+    from biofeedback.sources.clock import SessionClock
 
 Emit = Callable[[SourceEvent], None]
 

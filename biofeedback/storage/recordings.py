@@ -9,8 +9,11 @@ from biofeedback.storage.rr_text import read_rr_text, rr_to_samples
 from biofeedback.storage.session_file import SessionData, SessionFileError, looks_like_session_file, read_session
 
 
-def load_recording(path: str | os.PathLike[str]) -> SessionData:
+def load_recording(path: str | os.PathLike[str], as_packets: bool = True) -> SessionData:
     """Read ``path`` as a session file or RR text, whichever it is.
+
+    RR text keeps its series in ``rr_ms``; with ``as_packets`` (for replay) it is also cut into
+    strap-like notifications in ``events``.
 
     Raises :class:`SessionFileError` with a message for people if it is neither.
     """
@@ -30,4 +33,4 @@ def load_recording(path: str | os.PathLike[str]) -> SessionData:
         return read_session(path)
     rr = read_rr_text(path)
     header = {"format": "rr-text", "source": str(path), "device": {}, "settings": {}}
-    return SessionData(path=path, header=header, events=list(rr_to_samples(rr)), ended_cleanly=True)
+    return SessionData(path=path, header=header, events=rr_to_samples(rr) if as_packets else [], ended_cleanly=True, rr_ms=rr)

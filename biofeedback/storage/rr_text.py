@@ -31,6 +31,21 @@ def read_rr_text(path: str | os.PathLike[str]) -> np.ndarray:
         raise SessionFileError(f"{path} does not exist.") from None
     except OSError as exc:
         raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    try:  # the common case, a clean column of numbers, in one call
+        rr = np.array(text.replace(",", ".").split(), dtype=np.float64) if "#" not in text else None
+    except ValueError:
+        rr = None
+    if rr is None or (len(rr) and not (np.all(np.isfinite(rr)) and np.all(rr > 0))):
+        rr = _parse_lines(path, text)
+    if not len(rr):
+        raise SessionFileError(f"{path} holds no RR intervals.")
+    if np.median(rr) < _SECONDS_IF_MEDIAN_BELOW:
+        rr = rr * 1000.0
+    return rr
+
+
+def _parse_lines(path: Path, text: str) -> np.ndarray:
+    """Line by line, to name the first bad line."""
     values = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip().replace(",", ".")
@@ -45,12 +60,7 @@ def read_rr_text(path: str | os.PathLike[str]) -> np.ndarray:
         if not np.isfinite(value) or value <= 0:
             raise SessionFileError(f"{path} line {number}: an RR interval must be a positive number.")
         values.append(value)
-    if not values:
-        raise SessionFileError(f"{path} holds no RR intervals.")
-    rr = np.asarray(values, dtype=np.float64)
-    if np.median(rr) < _SECONDS_IF_MEDIAN_BELOW:
-        rr = rr * 1000.0
-    return rr
+    return np.asarray(values, dtype=np.float64)
 
 
 def rr_to_samples(rr_ms: np.ndarray, interval_s: float = NOTIFY_INTERVAL_S) -> list[Sample]:
@@ -58,16 +68,21 @@ def rr_to_samples(rr_ms: np.ndarray, interval_s: float = NOTIFY_INTERVAL_S) -> l
 
     The first beat is at ``rr_ms[0]`` ms after session time 0.
     """
+    rr_ms = np.asarray(rr_ms, dtype=np.float64)
+    if not len(rr_ms):
+        return []
     times = np.cumsum(rr_ms) / 1000.0
-    samples = []
-    start = 0
-    n_packets = int(np.ceil(times[-1] / interval_s)) if len(times) else 0
-    for k in range(1, n_packets + 1):
-        t = k * interval_s
-        stop = int(np.searchsorted(times, t, side="right"))
-        rr = tuple(float(r) for r in rr_ms[start:stop])
-        if rr:
-            recent = rr_ms[max(0, stop - 4) : stop]
-            samples.append(Sample(t=t, hr_bpm=round(60000.0 / float(np.mean(recent))), rr_ms=rr))
-        start = stop
-    return samples
+    n_packets = int(np.ceil(times[-1] / interval_s))
+    packet_t = np.arange(1, n_packets + 1) * interval_s
+    stops = np.searchsorted(times, packet_t, side="right")
+    starts = np.concatenate(([0], stops[:-1]))
+    # the strap's own heart rate: over its last four intervals
+    csum = np.concatenate(([0.0], np.cumsum(rr_ms)))
+    first = np.maximum(stops - 4, 0)
+    recent_mean = (csum[stops] - csum[first]) / np.maximum(stops - first, 1)
+    rr_list = rr_ms.tolist()
+    return [
+        Sample(t=float(t), hr_bpm=round(60000.0 / m), rr_ms=tuple(rr_list[a:b]))
+        for t, a, b, m in zip(packet_t.tolist(), starts.tolist(), stops.tolist(), recent_mean.tolist())
+        if b > a
+    ]

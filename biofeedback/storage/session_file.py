@@ -47,6 +47,8 @@ class SessionData:
     ended_cleanly: bool = False
     truncated_tail: bool = False
     skipped_lines: int = 0
+    #: For plain RR text: the series itself, so analysis need not rebuild it from packets.
+    rr_ms: Any = None
 
     @property
     def samples(self) -> list[Sample]:
