@@ -28,6 +28,8 @@ at or above :data:`HIGH_FROM`.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,6 +144,22 @@ def coherence(times_s: np.ndarray, rr_ms: np.ndarray) -> Coherence | None:
     return Coherence(ratio, peak_hz, peak_power, total_power, _FREQS[_SHOW], psd[_SHOW])
 
 
+@functools.cache
+def _dft_matrices() -> tuple[np.ndarray, np.ndarray]:
+    """The first :data:`_USED` bins of the zero-padded DFT as two real matrices, with the
+    detrending (remove mean and line) and the Hann window folded in.
+
+    Only a fifth of the NFFT bins lie below 0.4 Hz, so two matrix products over the 256 real
+    samples cost less than the full zero-padded FFT, and give the same periodogram.
+    """
+    n = np.arange(_SAMPLES, dtype=np.float64)
+    k = np.arange(_USED, dtype=np.float64)
+    phase = 2.0 * np.pi * np.outer(n, k) / NFFT
+    detrend = np.eye(_SAMPLES) - 1.0 / _SAMPLES - np.outer(_K, _K) / _KK
+    weights = detrend @ (_WINDOW[:, None] * np.cos(phase)), detrend @ (_WINDOW[:, None] * np.sin(phase))
+    return weights
+
+
 def coherence_series(resampled: np.ndarray, step_samples: int) -> np.ndarray:
     """Coherence ratios of every 64-s window of an evenly resampled run, every ``step_samples``.
 
@@ -154,12 +172,12 @@ def coherence_series(resampled: np.ndarray, step_samples: int) -> np.ndarray:
         return np.empty(0)
     frames = np.lib.stride_tricks.sliding_window_view(resampled, _SAMPLES)[::step_samples]
     out = np.empty(len(frames))
+    cos_part, sin_part = _dft_matrices()
     chunk = 512
     for start in range(0, len(frames), chunk):
         x = frames[start : start + chunk]
-        x = x - x.mean(axis=1, keepdims=True)
-        x = x - np.outer(x @ _K / _KK, _K)
-        psd = np.abs(np.fft.rfft(x * _WINDOW, n=NFFT, axis=1)[:, :_USED]) ** 2 * _SCALE
+        re, im = x @ cos_part, x @ sin_part
+        psd = (re * re + im * im) * _SCALE
         search = psd[:, _PEAK_SEARCH]
         peaks = _PEAK_SEARCH[np.argmax(search, axis=1)]
         cums = np.concatenate([np.zeros((len(psd), 1)), np.cumsum(psd, axis=1)], axis=1)
