@@ -165,7 +165,7 @@ def test_counter_counts_a_known_flashing_signal():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("bpm", "theme", "reduced"),
-    [(60, "orb", False), (180, "orb", False), (180, "waves", True)],
+    [(60, "orb", False), (180, "orb", False), (180, "waves", False), (180, "waves", True)],
 )
 def test_rendered_cues_never_flash_more_than_allowed(qapp, bpm, theme, reduced):
     traces = run_session(bpm, theme, reduced)
