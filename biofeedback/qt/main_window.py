@@ -37,7 +37,7 @@ from biofeedback.qt.widgets.coherence_plot import CoherencePlot
 from biofeedback.qt.widgets.hr_plot import WINDOW_S, HeartRatePlot
 from biofeedback.qt.widgets.metrics_panel import MetricsPanel
 from biofeedback.qt.widgets.session_controls import SessionControls
-from biofeedback.qt.widgets.signal_quality import SignalQualityPanel
+from biofeedback.qt.widgets.signal_quality import NO_BEATS_AFTER_S, SignalQualityPanel
 from biofeedback.qt.widgets.spectrum_plot import SpectrumPlot
 from biofeedback.qt.widgets.tachogram import Tachogram
 
@@ -379,8 +379,9 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, status: Status) -> None:
         self.status_label.setText(status.message or status.state.value.capitalize())
-        if status.state in (LinkState.FAILED, LinkState.LOST):
+        if status.state in (LinkState.FAILED, LinkState.LOST, LinkState.RECONNECTING, LinkState.FINISHED):
             self.hr_label.setText("-- bpm")
+            self.quality_panel.show_contact(None)  # the last known contact no longer holds
 
     def _on_beats(self, _batch) -> None:
         self.beats_label.setText(f"{len(self.controller.recorder.timeline)} beats")
@@ -411,6 +412,9 @@ class MainWindow(QMainWindow):
         state = c.pacer_now()
         if state is not None:
             self.phase_label.setText(f"{state.words} · {math.ceil(state.seconds_left - 1e-6)} s")
+        quiet = c.since_last_beat_s()
+        if quiet is not None and quiet > NO_BEATS_AFTER_S:
+            self.quality_panel.show_no_beats(quiet)
         times, hr = c.heart_rate_series()
         breath_t, breath = c.pacer_wave(max(0.0, now - WINDOW_S), now)
         self.hr_plot.set_series(times, hr, c.beat_connect(), now, breath_t, breath)

@@ -187,6 +187,11 @@ class SessionController(QObject):
         data = self.beats.view()
         return data[:, 0], data[:, 1]
 
+    def since_last_beat_s(self) -> float | None:
+        """Session time since the newest beat, s (None before the first beat)."""
+        data = self.beats.view()
+        return None if not len(data) else self.clock.now() - float(data[-1, 0])
+
     def beat_connect(self) -> np.ndarray:
         """For each plotted beat, whether a line joins it to the next (False across a gap)."""
         starts = self.beats.view()[:, 2]

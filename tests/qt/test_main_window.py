@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings, pacer_state
-from biofeedback.core.samples import Battery, Contact, Sample
+from biofeedback.core.samples import Battery, Contact, LinkState, Sample, Status
 from biofeedback.qt import palette
 from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
 from biofeedback.qt.session_controller import SessionController
@@ -437,3 +437,24 @@ def test_the_plotted_breath_wave_is_the_pacer_itself(qtbot, hands, pacer):
     oracle = [pacer_state(pacer, x - 3.3).volume for x in t]
     np.testing.assert_allclose(volume, oracle, atol=2e-4)
     controller.close()
+
+
+def test_when_beats_stop_the_delay_row_says_for_how_long(window, hands):
+    feed(window, hands, 10.0, (800.0,))
+    hands.t = 13.0
+    window.redraw()
+    assert window.quality_panel.value_text("delay") == "0.0 s"  # as measured on arrival
+    hands.t = 22.4
+    window.redraw()
+    assert window.quality_panel.value_text("delay") == "no beats for 12 s"
+    feed(window, hands, 23.0, (800.0,))  # beats again: the row shows their measured delay
+    assert window.quality_panel.value_text("delay").startswith(f"{window.controller.beat_latency_s:.1f} s")
+
+
+def test_a_lost_link_clears_contact_and_heart_rate(window, hands):
+    feed(window, hands, 10.0, (800.0,))
+    assert window.quality_panel.value_text("contact") == "Good"
+    window.controller.on_event(Status(11.0, LinkState.LOST, "The strap stopped sending. Looking for it again."))
+    assert window.quality_panel.value_text("contact") == "—"
+    assert window.hr_label.text() == "-- bpm"
+    assert window.status_label.text() == "The strap stopped sending. Looking for it again."

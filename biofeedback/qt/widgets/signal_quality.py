@@ -50,6 +50,14 @@ def artifact_text(percent: float | None) -> str:
     return f"{percent:.1f} % of recent beats"
 
 
+#: No beat for this long is said in the delay row, s (a strap notifies about once a second).
+NO_BEATS_AFTER_S = 5.0
+
+
+def no_beats_text(seconds: float) -> str:
+    return f"no beats for {seconds:.0f} s"
+
+
 def delay_text(seconds: float | None) -> str:
     if seconds is None:
         return UNKNOWN
@@ -97,3 +105,7 @@ class SignalQualityPanel(QGroupBox):
 
     def show_delay(self, seconds: float | None) -> None:
         self._values["delay"].setText(delay_text(seconds))
+
+    def show_no_beats(self, seconds: float) -> None:
+        """Say that beats stopped arriving ``seconds`` ago (shown instead of the delay)."""
+        self._values["delay"].setText(no_beats_text(seconds))
