@@ -321,6 +321,7 @@ class ClientWindow(QWidget):
         self.setScreen(screen)
         self.move(screen.geometry().topLeft())
         self.showFullScreen()
+        log.info("Client view full screen on screen %d (%s).", index, screen.name() or "unnamed")
         return True
 
     def showEvent(self, event) -> None:

@@ -252,3 +252,23 @@ def test_a_closed_client_window_lets_go_of_the_controller_and_comes_back(session
     controller.on_event(Sample(2.0, 60, (1000.0,), Contact.NOT_DETECTED))
     assert window.view.contact is Contact.NOT_DETECTED
     window.close()
+
+
+def test_client_screen_flag_opens_the_client_view_from_the_command_line(tmp_path):
+    """``--client-screen N`` through the real entry point: a missing screen is said plainly, not fatal."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    for screen, says in (("0", "Client view full screen on screen 0"), ("7", "There is no screen 7 (found 1); showing the client view in a window.")):
+        png = tmp_path / f"main-{screen}.png"
+        result = subprocess.run(
+            [sys.executable, "-m", "biofeedback", "--client-screen", screen, "--screenshot", str(png), "--quit-after", "2"],
+            capture_output=True, text=True, timeout=90, env=env,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert png.exists()
+        assert says in result.stderr
