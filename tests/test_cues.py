@@ -184,3 +184,22 @@ def test_signal_lost_glows_slowly():
     spectrum = np.abs(np.fft.rfft(level - level.mean()))
     peak_hz = np.fft.rfftfreq(len(level), 0.05)[np.argmax(spectrum)]
     assert peak_hz < 0.25
+
+
+# ---- the signal's condition
+
+
+def test_signal_condition_says_why_no_heartbeat_arrives():
+    from biofeedback.core.cues import SIGNAL_STALE_S, SIGNAL_WORDS, SignalCondition, signal_condition
+    from biofeedback.core.samples import Contact, LinkState
+
+    streaming = LinkState.STREAMING
+    assert signal_condition(Contact.DETECTED, streaming, 10.0, 11.0) is SignalCondition.FINE
+    assert signal_condition(Contact.DETECTED, streaming, None, 1.0) is SignalCondition.WAITING
+    assert signal_condition(Contact.DETECTED, streaming, 10.0, 10.0 + SIGNAL_STALE_S + 0.1) is SignalCondition.WAITING
+    assert signal_condition(Contact.NOT_DETECTED, streaming, 10.0, 11.0) is SignalCondition.NO_CONTACT
+    assert signal_condition(Contact.UNSUPPORTED, LinkState.RECONNECTING, 10.0, 11.0) is SignalCondition.OUT_OF_REACH
+    assert signal_condition(Contact.NOT_DETECTED, LinkState.FINISHED, 10.0, 99.0) is SignalCondition.ENDED
+    assert not SignalCondition.ENDED.lost and not SignalCondition.FINE.lost and SignalCondition.WAITING.lost
+    for words in SIGNAL_WORDS.values():
+        assert "!" not in words

@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 
 from biofeedback.core.animation import ease_sine_in_out, hex_rgb, lerp, mix_rgb
+from biofeedback.core.samples import Contact, LinkState
 
 # --------------------------------------------------------------------------- WCAG 2.3.1 terms
 
@@ -316,3 +317,59 @@ class CueScheduler:
     def levels(self, t: float) -> dict[Cue, float]:
         """Every cue's intensity at ``t`` (s)."""
         return {cue: self.level(cue, t) for cue in Cue}
+
+
+# --------------------------------------------------------------------------- the signal
+
+
+class SignalCondition(enum.Enum):
+    """Whether heartbeats are arriving, and if not, why (what the signal-lost cue tells)."""
+
+    FINE = "fine"
+    NO_CONTACT = "no_contact"
+    OUT_OF_REACH = "out_of_reach"
+    WAITING = "waiting"
+    ENDED = "ended"
+
+    @property
+    def lost(self) -> bool:
+        """Whether the signal-lost cue shows (the end of a recording is not a loss)."""
+        return self not in (SignalCondition.FINE, SignalCondition.ENDED)
+
+
+#: Plain, kind words for each condition (DESIGN.md: no alarms, no red, no exclamation marks).
+SIGNAL_WORDS = {
+    SignalCondition.FINE: "",
+    SignalCondition.NO_CONTACT: "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest.",
+    SignalCondition.OUT_OF_REACH: "The strap is out of reach for a moment. It will reconnect by itself.",
+    SignalCondition.WAITING: "Waiting for your heartbeat.",
+    SignalCondition.ENDED: "The recording has ended.",
+}
+
+#: No beat for this long counts as a lost signal, s (a strap notifies every second).
+SIGNAL_STALE_S = 5.0
+
+
+def signal_condition(contact: Contact, link: LinkState | None, last_beat_arrival: float | None, now: float) -> SignalCondition:
+    """The signal's condition at session time ``now`` (s).
+
+    Parameters
+    ----------
+    contact : Contact
+        Skin contact from the newest sample.
+    link : LinkState or None
+        The source's newest link state (None: none reported yet).
+    last_beat_arrival : float or None
+        Session time at which the newest beat arrived, s (None: no beat yet).
+    now : float
+        Session time, s.
+    """
+    if link is LinkState.FINISHED:
+        return SignalCondition.ENDED
+    if contact is Contact.NOT_DETECTED:
+        return SignalCondition.NO_CONTACT
+    if link in (LinkState.LOST, LinkState.RECONNECTING, LinkState.SCANNING, LinkState.CONNECTING):
+        return SignalCondition.OUT_OF_REACH
+    if last_beat_arrival is None or now - last_beat_arrival > SIGNAL_STALE_S:
+        return SignalCondition.WAITING
+    return SignalCondition.FINE

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from biofeedback.core.animation import Glide
-from biofeedback.core.cues import SAFE_LIMITS, Cue, CueScheduler
+from biofeedback.core.cues import SAFE_LIMITS, SIGNAL_WORDS, Cue, CueScheduler, SignalCondition, signal_condition
 from biofeedback.core.live import LiveMetrics
 from biofeedback.core.pacer import PacerState, Phase, pacer_state
 from biofeedback.core.samples import Contact, LinkState
@@ -38,16 +38,14 @@ WARMTH_GLIDE_S = 4.0
 #: Shortest time between two coherence chimes, s: a level hovering at the edge of "high" must not
 #: ring again and again.
 CHIME_MIN_INTERVAL_S = 30.0
-#: No beat for this long counts as a lost signal, s (a strap notifies every second).
-SIGNAL_STALE_S = 5.0
 #: The lamp row: its height and its gap to the bottom edge, shares of the view's height.
 LAMPS_HEIGHT = 0.09
 LAMPS_MARGIN = 0.012
 
-CONTACT_MESSAGE = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
-REACH_MESSAGE = "The strap is out of reach for a moment. It will reconnect by itself."
-WAITING_MESSAGE = "Waiting for your heartbeat."
-ENDED_MESSAGE = "The recording has ended."
+CONTACT_MESSAGE = SIGNAL_WORDS[SignalCondition.NO_CONTACT]
+REACH_MESSAGE = SIGNAL_WORDS[SignalCondition.OUT_OF_REACH]
+WAITING_MESSAGE = SIGNAL_WORDS[SignalCondition.WAITING]
+ENDED_MESSAGE = SIGNAL_WORDS[SignalCondition.ENDED]
 
 
 class ClientView(QWidget):
@@ -129,20 +127,12 @@ class ClientView(QWidget):
 
     def signal_message(self, now: float) -> str:
         """Plain words for a missing heartbeat signal, or "" while it is fine."""
-        if self.link is LinkState.FINISHED:
-            return ENDED_MESSAGE
-        if self.contact is Contact.NOT_DETECTED:
-            return CONTACT_MESSAGE
-        if self.link in (LinkState.LOST, LinkState.RECONNECTING, LinkState.SCANNING, LinkState.CONNECTING):
-            return REACH_MESSAGE
-        if self.last_beat_arrival is None or now - self.last_beat_arrival > SIGNAL_STALE_S:
-            return WAITING_MESSAGE
-        return ""
+        return SIGNAL_WORDS[signal_condition(self.contact, self.link, self.last_beat_arrival, now)]
 
     def render_frame(self, now: float, state: PacerState | None) -> None:
         """Draw the moment ``now`` (session time, s) with the pacer at ``state`` (None: no pacer)."""
-        message = self.signal_message(now)
-        lost = bool(message) and message != ENDED_MESSAGE
+        condition = signal_condition(self.contact, self.link, self.last_beat_arrival, now)
+        message, lost = SIGNAL_WORDS[condition], condition.lost
         self.scheduler.set_on(Cue.SIGNAL_LOST, lost, now)
         if state is not None:
             self.scheduler.expect_turn(now + state.seconds_left, now)
