@@ -42,7 +42,7 @@ def run_until(app: QApplication, clock: SessionClock, t: float) -> None:
 
 def render(app: QApplication, appearance: str, out: Path, session_s: float, speed: float) -> None:
     clock = SessionClock(speed)
-    source = DemoSource.from_query("seed=3&ectopic=0.02", "demo")
+    source = DemoSource.from_query("seed=5&ectopic=0.02", "demo")
     controller = SessionController(clock, Recorder(None), analyzer=LiveAnalyzer())
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)

@@ -17,6 +17,7 @@ from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.qt.widgets.metrics_panel import NOT_YET
+from biofeedback.qt.widgets.plot_base import SessionTimeAxis
 from biofeedback.qt.widgets.session_controls import CUSTOM_KEY, HOLDS_TOO_LONG
 from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.recorder import Recorder
@@ -471,3 +472,10 @@ def test_follow_the_system_appearance(window, monkeypatch):
     window.appearance_actions["dark"].trigger()
     window._system_scheme_changed(Qt.ColorScheme.Light)  # a fixed choice ignores the desktop
     assert window.hr_plot.backgroundBrush().color() == palette.DARK.plot
+
+
+def test_session_time_axis_reads_like_a_clock():
+    axis = SessionTimeAxis(orientation="bottom")
+    assert axis.tickSpacing(0.0, 120.0, 800.0) == [(15.0, 0.0)]  # 13.5 s wanted -> 15 s
+    assert axis.tickSpacing(0.0, 600.0, 400.0) == [(300.0, 0.0)]
+    assert axis.tickStrings([0.0, 75.0, 3600.0], 1.0, 15.0) == ["0:00", "1:15", "60:00"]

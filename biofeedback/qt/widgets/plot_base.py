@@ -16,11 +16,23 @@ LEFT_AXIS_PX = 70
 RIGHT_AXIS_PX = 64
 
 
+#: Tick steps a clock reader expects, s: never 50 s or 25 s.
+TIME_STEPS_S = (5.0, 10.0, 15.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0)
+#: Least room between labelled time ticks, px.
+TIME_TICK_PX = 90.0
+
+
 class SessionTimeAxis(pg.AxisItem):
-    """A session-time axis (s) labelled as minutes:seconds, which therapists read faster than seconds."""
+    """A session-time axis (s) labelled as minutes:seconds on clock-like steps (15 s, 30 s, 1 min...)."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's names)
+        span = max(maxVal - minVal, 1e-9)
+        wanted = span * TIME_TICK_PX / max(size, 1.0)
+        major = next((step for step in TIME_STEPS_S if step >= wanted), TIME_STEPS_S[-1])
+        return [(major, 0.0)]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
-        return [f"{int(v) // 60}:{int(v) % 60:02d}" if v >= 0 else "" for v in values]
+        return [f"{int(round(v)) // 60}:{int(round(v)) % 60:02d}" if v >= 0 else "" for v in values]
 
 
 class QuietPlot(pg.PlotWidget):
