@@ -100,12 +100,12 @@ def baseline(app: QApplication, seconds: float) -> dict[str, float]:
     return summary("baseline: empty window", times, thread_cpu, cpu)
 
 
-def session(app: QApplication, seconds: float, views: str = "both") -> tuple[dict[str, float], dict[str, float], bool]:
+def session(app: QApplication, seconds: float, views: str = "both", theme: str | None = None) -> tuple[dict[str, float], dict[str, float], bool]:
     from biofeedback.core.live import LiveAnalyzer
     from biofeedback.qt.bridge import SourceBridge
     from biofeedback.qt.main_window import DISPLAY_HZ, MainWindow
     from biofeedback.qt.session_controller import SessionController
-    from biofeedback.qt.settings import Settings
+    from biofeedback.qt.settings import MemoryStore, Settings
     from biofeedback.sources.clock import SessionClock
     from biofeedback.sources.demo import DemoSource
     from biofeedback.storage.recorder import Recorder
@@ -122,7 +122,7 @@ def session(app: QApplication, seconds: float, views: str = "both") -> tuple[dic
     bridge.event_received.connect(controller.on_event)
     controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
     source.follow_pacer(controller.pacer, controller.pacer_start)
-    settings = Settings()  # defaults, nothing persisted
+    settings = Settings(MemoryStore({"client/theme": theme} if theme else {}))  # defaults, nothing persisted
     supervisor = MainWindow(controller, settings)
     supervisor.display_timer.stop()
     if views != "client":
@@ -148,6 +148,8 @@ def session(app: QApplication, seconds: float, views: str = "both") -> tuple[dic
         bridge.stop()
         controller.close()
     shown = {"both": "supervisor + client", "supervisor": "supervisor only", "client": "client only"}[views]
+    if client is not None:
+        shown += f" ({client.view.theme_name})"
     if client is None and views != "supervisor":
         shown = "supervisor only (no client view yet)"
     all_frames = summary(f"session: {shown}", times, thread_cpu, cpu)
@@ -163,12 +165,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="session length, s of real time (default 60)")
     parser.add_argument("--baseline-seconds", type=float, default=10.0, help="baseline length, s (default 10)")
+    parser.add_argument("--theme", default=None, help="the client view's theme (default: the app's default)")
     parser.add_argument("--views", choices=("both", "supervisor", "client"), default="both", help="which views to open (default both)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     print(f"{FRAME_HZ} Hz frame loop, offscreen ({app.platformName()}), {os.cpu_count()} CPUs")
     base = baseline(app, args.baseline_seconds)
-    run, _ticks, _both = session(app, args.seconds, args.views)
+    run, _ticks, _both = session(app, args.seconds, args.views, args.theme)
     print(
         f"ratio to baseline: median x{run['median_ms'] / base['median_ms']:.1f}, p99 x{run['p99_ms'] / base['p99_ms']:.1f}, "
         f"process CPU x{run['cpu'] / max(base['cpu'], 1e-9):.1f}"
