@@ -123,3 +123,14 @@ def test_plain_rr_series_builds_the_same_beats_as_its_packets(nsrdb_60min_rr):
     np.testing.assert_allclose(direct.arrays()[0], packed.arrays()[0], atol=1.0)
     assert direct.rejected_rr_ms == packed.rejected_rr_ms == [52.0, 0.0]
     assert direct.gaps == packed.gaps == []
+
+
+def test_beats_after_a_break_never_precede_earlier_beats():
+    timeline = BeatTimeline()
+    timeline.add(Sample(1.0, 60, (1000.0,)))
+    timeline.add(Sample(1.2, 60, (900.0, 900.0)))  # notifications faster than their beats
+    timeline.add_event(Status(1.3, LinkState.RECONNECTING))
+    timeline.add(Sample(1.5, 60, (1000.0, 1000.0)))
+    times, _, segment_start = timeline.arrays()
+    assert np.all(np.diff(times) > 0)
+    assert segment_start.tolist() == [True, False, False, True, False]

@@ -155,6 +155,8 @@ class BeatTimeline:
                     start += shift
                     for i in range(len(lags)):
                         lags[i] -= shift
+        if last is not None:
+            start = max(start, last + 1e-3 - offsets[0])  # beats stay in order, even after a break
         self._broken_at = None
         if gap is not None:
             self.gaps.append(gap)
