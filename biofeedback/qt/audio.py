@@ -121,6 +121,8 @@ class CueAudio(QObject):
         return True
 
     def set_enabled(self, enabled: bool) -> None:
+        if enabled and not self.enabled and not self.available:
+            log.info("Audio cues are switched on, but there is no sound output here; they stay silent.")
         self.enabled = enabled
         if not enabled:
             self._stop()

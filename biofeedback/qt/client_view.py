@@ -337,6 +337,8 @@ def open_client_window(controller, screen: int | None = None, settings=None, aud
     view.set_reduced_motion(motion.active)
     motion.changed.connect(view.set_reduced_motion)
     window.motion = motion
+    # the right-click switch moves the same switch, so "system" is left only by a person's choice
+    view.reduced_motion_chosen.connect(lambda on: motion.set_mode("on" if on else "off"))
     if settings is not None:
         view.set_theme(str(settings.value("client/theme")))
         view.theme_chosen.connect(lambda name: settings.set_value("client/theme", name))
@@ -378,6 +380,18 @@ class ClientLauncher:
         self.window.raise_()
         self.window.activateWindow()
         return self.window
+
+    def apply_settings(self) -> None:
+        """Take up the client and audio preferences again, e.g. after a settings dialog saved them."""
+        if self.settings is None:
+            return
+        if self.audio is not None:
+            self.audio.set_enabled(bool(self.settings.value("audio/enabled")))
+            self.audio.set_volume(float(self.settings.value("audio/volume")))
+        if self.window is not None:
+            self.window.view.set_theme(str(self.settings.value("client/theme")))
+            if self.window.motion is not None:
+                self.window.motion.set_mode(str(self.settings.value("client/reduced_motion")))
 
     def show_default(self) -> ClientWindow:
         """For the menu item: full screen on the second screen when there is one, else in a window."""

@@ -272,3 +272,25 @@ def test_client_screen_flag_opens_the_client_view_from_the_command_line(tmp_path
         assert "Traceback" not in result.stderr
         assert png.exists()
         assert says in result.stderr
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints", "does not support raise", "does not support activateWindow")
+def test_settings_saved_elsewhere_are_taken_up(session, qtbot):
+    from biofeedback.qt.audio import CueAudio
+
+    time, controller, _ = session
+    settings = Settings(MemoryStore())
+    audio = CueAudio()
+    launcher = ClientLauncher(controller, settings, audio)
+    window = launcher.show()
+    qtbot.addWidget(window)
+    assert window.view.theme_name == "orb" and not window.view.reduced_motion and not audio.enabled
+    settings.set_value("client/theme", "waves")
+    settings.set_value("client/reduced_motion", "on")
+    settings.set_value("audio/enabled", True)
+    settings.set_value("audio/volume", 0.25)
+    launcher.apply_settings()  # what a settings dialog calls after saving
+    assert window.view.theme_name == "waves"
+    assert window.view.reduced_motion
+    assert audio.enabled and audio.volume == 0.25
+    window.close()
