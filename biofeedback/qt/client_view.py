@@ -158,8 +158,9 @@ class ClientView(QWidget):
             Cue.SIGNAL_LOST: "No signal" if lost else "Signal",
             Cue.TURN: {Phase.INHALE: "In", Phase.EXHALE: "Out"}.get(state.phase, "Hold") if state else "Breath",
         }
-        turn_up = state is None or state.phase in (Phase.INHALE, Phase.HOLD_IN)
-        self.lamps.show_levels(levels, words, turn_up)
+        turn_up = state is None or state.phase is Phase.INHALE
+        turn_hold = state is not None and state.phase in (Phase.HOLD_IN, Phase.HOLD_OUT)
+        self.lamps.show_levels(levels, words, turn_up, turn_hold)
 
     # ---- geometry
 

@@ -33,20 +33,26 @@ class CueLamps(QWidget):
         self.levels: dict[Cue, float] = dict.fromkeys(cues, 0.0)
         self.words: dict[Cue, str] = {cue: DEFAULT_WORDS[cue] for cue in cues}
         self.turn_up = True  # arrow direction of the breath lamp: up breathing in, down breathing out
+        self.turn_hold = False  # a level bar instead of an arrow while holding
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._font = QFont(self.font())
         self.setMinimumSize(240, 64)
 
-    def show_levels(self, levels: dict[Cue, float], words: dict[Cue, str] | None = None, turn_up: bool = True) -> None:
-        """Light each lamp to its level 0..1 and set the words under them (repaints only on change)."""
-        before = (dict(self.levels), dict(self.words), self.turn_up)
+    def show_levels(
+        self, levels: dict[Cue, float], words: dict[Cue, str] | None = None, turn_up: bool = True, turn_hold: bool = False
+    ) -> None:
+        """Light each lamp to its level 0..1 and set the words under them (repaints only on change).
+
+        ``turn_up`` and ``turn_hold`` pick the breath lamp's shape: an arrow up or down, or a bar.
+        """
+        before = (dict(self.levels), dict(self.words), (self.turn_up, self.turn_hold))
         self.levels.update({cue: round(levels.get(cue, 0.0), 3) for cue in self.cues})
         if words:
             self.words.update({cue: text for cue, text in words.items() if cue in self.words})
-        self.turn_up = turn_up
+        self.turn_up, self.turn_hold = turn_up, turn_hold
         for cue in self.cues:  # repaint only the lamps that changed
             changed = self.levels[cue] != before[0][cue] or self.words[cue] != before[1][cue]
-            if changed or (cue is Cue.TURN and turn_up != before[2]):
+            if changed or (cue is Cue.TURN and (turn_up, turn_hold) != before[2]):
                 self.update(self._slot(cue).toAlignedRect())
 
     def _slot(self, cue: Cue) -> QRectF:
@@ -79,9 +85,11 @@ class CueLamps(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(qcolor(CUE_LOOKS[cue].rgb(self.levels[cue])))
             painter.drawEllipse(rect)
-            self._glyph(painter, cue, rect.adjusted(rect.width() * 0.24, rect.height() * 0.24, -rect.width() * 0.24, -rect.height() * 0.24))
+            inset = rect.width() * 0.24
+            self._glyph(painter, cue, rect.adjusted(inset, inset, -inset, -inset))
             painter.setPen(LABEL)
-            label = QRectF(rect.center().x() - self.width() / len(self.cues) / 2, rect.bottom() + 2, self.width() / len(self.cues), self.height() - rect.bottom() - 2)
+            slot = self._slot(cue)
+            label = QRectF(slot.x(), rect.bottom() + 2, slot.width(), self.height() - rect.bottom() - 2)
             painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.words[cue])
         painter.end()
 
@@ -92,29 +100,37 @@ class CueLamps(QWidget):
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         c, s = r.center(), r.width() / 2
+
+        def at(dx: float, dy: float) -> QPointF:  # a point in units of the glyph's half-width
+            return QPointF(c.x() + s * dx, c.y() + s * dy)
+
         if cue is Cue.BEAT:
-            heart = QPainterPath(QPointF(c.x(), c.y() + s * 0.85))
-            heart.cubicTo(c.x() - s * 1.3, c.y() - s * 0.1, c.x() - s * 0.55, c.y() - s * 1.05, c.x(), c.y() - s * 0.35)
-            heart.cubicTo(c.x() + s * 0.55, c.y() - s * 1.05, c.x() + s * 1.3, c.y() - s * 0.1, c.x(), c.y() + s * 0.85)
+            heart = QPainterPath(at(0, 0.85))
+            heart.cubicTo(at(-1.3, -0.1), at(-0.55, -1.05), at(0, -0.35))
+            heart.cubicTo(at(0.55, -1.05), at(1.3, -0.1), at(0, 0.85))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(GLYPH)
             painter.drawPath(heart)
         elif cue is Cue.TURN:
             painter.setPen(pen)
-            tip = -0.55 if self.turn_up else 0.55
-            painter.drawLine(QPointF(c.x(), c.y() + s * 0.65 * (1 if self.turn_up else -1)), QPointF(c.x(), c.y() + s * tip))
-            painter.drawLine(QPointF(c.x() - s * 0.5, c.y() + s * (tip + (0.45 if self.turn_up else -0.45))), QPointF(c.x(), c.y() + s * tip))
-            painter.drawLine(QPointF(c.x() + s * 0.5, c.y() + s * (tip + (0.45 if self.turn_up else -0.45))), QPointF(c.x(), c.y() + s * tip))
-        elif cue is Cue.REWARD:
+            if self.turn_hold:  # a level bar while holding
+                painter.drawLine(at(-0.55, 0), at(0.55, 0))
+                return
+            up = -1.0 if self.turn_up else 1.0  # screen y grows downwards
+            tip = at(0, 0.55 * up)
+            painter.drawLine(at(0, -0.65 * up), tip)
+            painter.drawLine(at(-0.5, 0.1 * up), tip)
+            painter.drawLine(at(0.5, 0.1 * up), tip)
+        elif cue is Cue.REWARD:  # a sun
             painter.setPen(pen)
             painter.setBrush(GLYPH)
             painter.drawEllipse(c, s * 0.32, s * 0.32)
             for k in range(8):
-                a = k * math.pi / 4
-                painter.drawLine(QPointF(c.x() + math.cos(a) * s * 0.62, c.y() + math.sin(a) * s * 0.62), QPointF(c.x() + math.cos(a) * s * 0.9, c.y() + math.sin(a) * s * 0.9))
+                dx, dy = math.cos(k * math.pi / 4), math.sin(k * math.pi / 4)
+                painter.drawLine(at(0.62 * dx, 0.62 * dy), at(0.9 * dx, 0.9 * dy))
         else:  # the strap: a band with its sensor in the middle
             painter.setPen(pen)
-            painter.drawLine(QPointF(c.x() - s * 0.85, c.y()), QPointF(c.x() + s * 0.85, c.y()))
+            painter.drawLine(at(-0.85, 0), at(0.85, 0))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(GLYPH)
-            painter.drawRoundedRect(QRectF(c.x() - s * 0.42, c.y() - s * 0.3, s * 0.84, s * 0.6), s * 0.15, s * 0.15)
+            painter.drawRoundedRect(QRectF(at(-0.42, -0.3), at(0.42, 0.3)), s * 0.15, s * 0.15)
