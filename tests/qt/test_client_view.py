@@ -294,3 +294,35 @@ def test_settings_saved_elsewhere_are_taken_up(session, qtbot):
     assert window.view.reduced_motion
     assert audio.enabled and audio.volume == 0.25
     window.close()
+
+
+def _pixels(image) -> np.ndarray:
+    image = image.convertToFormat(image.Format.Format_RGB32)
+    raw = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return raw[:, : image.width(), :3].astype(int)
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+@pytest.mark.parametrize("theme", ["orb", "waves"])
+def test_repainting_only_what_changed_leaves_no_trace(qtbot, theme):
+    """The view repaints only changed parts; what is on screen must equal a full repaint."""
+    window = ClientWindow()
+    qtbot.addWidget(window)
+    window.view.set_theme(theme)
+    window.show()
+    qtbot.waitExposed(window)
+    view, pacer = window.view, PacerSettings(4.0, 6.0)
+    for k in range(240):
+        now = k / 60
+        if k % 50 == 0:
+            view.add_beats([now - 1.0], now)
+        if k == 100:
+            view.set_metrics(LiveMetrics(t=now, coherence_level="high"), now)
+        view.render_frame(now, pacer_state(pacer, now))
+        QGuiApplication.processEvents()
+        if k % 40 == 39:
+            shown = _pixels(QGuiApplication.primaryScreen().grabWindow(window.winId()).toImage())
+            full = _pixels(window.grab().toImage())
+            assert shown.shape == full.shape
+            assert np.abs(shown - full).max() <= 1, f"stale pixels on screen at frame {k}"
+    window.close()

@@ -86,7 +86,7 @@ class PacerView(QWidget):
             self.update()
             return
         if picture_changed:
-            self.update(self.picture_rect().toAlignedRect())
+            self.update(self.theme.extent(self.picture_rect()).toAlignedRect())
         if text_changed:
             self.update(self._band((WORDS[0], CAPTION[1])).toAlignedRect())
 

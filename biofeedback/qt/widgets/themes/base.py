@@ -88,6 +88,10 @@ class Theme:
     def paint(self, painter: QPainter, rect: QRectF, scene: Scene) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def extent(self, rect: QRectF) -> QRectF:
+        """The part of ``rect`` this theme ever draws into (what must be repainted each frame)."""
+        return rect
+
     def uses_time(self, scene: Scene) -> bool:
         """Whether the picture moves on its own (``scene.t``), beyond the breath and the cues.
 

@@ -100,6 +100,11 @@ class OrbTheme(Theme):
         self._rings[key] = pixmap
         return pixmap
 
+    def extent(self, rect: QRectF) -> QRectF:
+        # the widest halo: full breath, full coherence (1.6 x the full radius), plus a margin
+        half = min(rect.width(), rect.height()) * R_MAX * RADIUS_FULL * 1.6 + 4
+        return QRectF(rect.center() - QPointF(half, half), rect.center() + QPointF(half, half)).intersected(rect)
+
     @staticmethod
     def orb_rect(rect: QRectF) -> QRectF:
         """Where the orb lives inside ``rect`` (for measuring its brightness)."""
