@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Settings, sessions and logs of the app under test (in this process and in the subprocesses
+# the tests start) go to a private folder, never to the real user's.
+_PRIVATE_HOME = tempfile.mkdtemp(prefix="biofeedback-tests-")
+atexit.register(shutil.rmtree, _PRIVATE_HOME, ignore_errors=True)
+for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = os.path.join(_PRIVATE_HOME, _var.lower())
 
 import numpy as np
 import pytest
