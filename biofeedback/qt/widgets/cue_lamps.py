@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from biofeedback.core.cues import CUE_LOOKS, Cue
@@ -20,6 +20,8 @@ from biofeedback.qt.widgets.themes.base import qcolor
 #: The words under the lamps when nothing more specific is known.
 DEFAULT_WORDS = {Cue.BEAT: "Heartbeat", Cue.TURN: "Breath", Cue.REWARD: "Coherence", Cue.SIGNAL_LOST: "Signal"}
 LABEL = QColor("#8597aa")
+#: Brightness steps a lamp is drawn at (and kept for): finer than a flash measurement's noise.
+LEVEL_STEPS = 100
 #: The glyph inside each lamp is cut out in this dark colour.
 GLYPH = QColor("#17202b")
 
@@ -36,6 +38,7 @@ class CueLamps(QWidget):
         self.turn_hold = False  # a level bar instead of an arrow while holding
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._font = QFont(self.font())
+        self._pictures: dict[tuple, QPixmap] = {}
         self.setMinimumSize(240, 64)
 
     def show_levels(
@@ -72,26 +75,48 @@ class CueLamps(QWidget):
 
     def resizeEvent(self, event) -> None:
         self._font.setPixelSize(max(12, int(self.height() * 0.24)))
+        self._pictures.clear()
         super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setFont(self._font)
         for cue in self.cues:
-            if not self._slot(cue).intersects(QRectF(event.rect())):
-                continue
-            rect = self.lamp_rect(cue)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(qcolor(CUE_LOOKS[cue].rgb(self.levels[cue])))
-            painter.drawEllipse(rect)
-            inset = rect.width() * 0.24
-            self._glyph(painter, cue, rect.adjusted(inset, inset, -inset, -inset))
-            painter.setPen(LABEL)
             slot = self._slot(cue)
-            label = QRectF(slot.x(), rect.bottom() + 2, slot.width(), self.height() - rect.bottom() - 2)
-            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.words[cue])
+            if slot.intersects(QRectF(event.rect())):
+                painter.drawPixmap(slot.topLeft(), self._picture(cue))
         painter.end()
+
+    def _picture(self, cue: Cue) -> QPixmap:
+        """One lamp with its word, drawn once per level step and kept (lamps pulse with every beat)."""
+        level = round(self.levels[cue] * LEVEL_STEPS)
+        shape = (self.turn_up, self.turn_hold) if cue is Cue.TURN else None
+        key = (cue, level, self.words[cue], shape, self.devicePixelRatioF())
+        picture = self._pictures.get(key)
+        if picture is not None:
+            return picture
+        slot = self._slot(cue)
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(max(1, int(slot.width() * ratio)), max(1, int(slot.height() * ratio)))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(-slot.x(), 0)
+        rect = self.lamp_rect(cue)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(qcolor(CUE_LOOKS[cue].rgb(level / LEVEL_STEPS)))
+        painter.drawEllipse(rect)
+        inset = rect.width() * 0.24
+        self._glyph(painter, cue, rect.adjusted(inset, inset, -inset, -inset))
+        painter.setPen(LABEL)
+        painter.setFont(self._font)
+        label = QRectF(slot.x(), rect.bottom() + 2, slot.width(), self.height() - rect.bottom() - 2)
+        painter.drawText(label, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self.words[cue])
+        painter.end()
+        if len(self._pictures) > 8 * LEVEL_STEPS:
+            self._pictures.clear()
+        self._pictures[key] = picture
+        return picture
 
     def _glyph(self, painter: QPainter, cue: Cue, r: QRectF) -> None:
         """The lamp's shape, cut out in the background colour."""
