@@ -87,17 +87,33 @@ def main() -> None:
         print(f"same metrics, RR read by numpy, no timeline (whole process): {lean:.3f} s ({theirs / lean:.1f}x)")
 
         from biofeedback.core.summary import analyze
-        from biofeedback.core.timeline import rebuild
+        from biofeedback.core.timeline import BeatTimeline, rebuild
         from biofeedback.storage.recordings import load_recording
+        from biofeedback.storage.session_file import SessionWriter, make_header
 
         t0 = time.perf_counter()
-        data = load_recording(path)
+        data = load_recording(path, as_packets=False)
         t1 = time.perf_counter()
-        timeline = rebuild(data.events)
+        timeline = BeatTimeline.from_rr(data.rr_ms)
         t2 = time.perf_counter()
         analyze(timeline)
         t3 = time.perf_counter()
-        print(f"in-process phases: load_recording {t1 - t0:.3f} s, timeline rebuild {t2 - t1:.3f} s, metrics {t3 - t2:.3f} s")
+        print(f"in-process phases: read RR text {t1 - t0:.3f} s, timeline {t2 - t1:.3f} s, metrics {t3 - t2:.3f} s")
+
+        # The same day recorded by the app: one session file line per strap notification.
+        session = Path(folder) / "day.bfs"
+        with SessionWriter(session, make_header("bench", {}, {}, "bench")) as writer:
+            for event in load_recording(path).events:
+                writer.write_event(event)
+        lines = sum(1 for _ in session.open())
+        from_session = best_of([sys.executable, "-m", "biofeedback", "analyze", "--json", str(session)])
+        print(f"biofeedback analyze --json of the same day as a session file ({lines} lines): {from_session:.3f} s ({theirs / from_session:.1f}x)")
+        t0 = time.perf_counter()
+        events = load_recording(session).events
+        t1 = time.perf_counter()
+        rebuild(events)
+        t2 = time.perf_counter()
+        print(f"in-process phases for the session file: read {t1 - t0:.3f} s, timeline rebuild {t2 - t1:.3f} s")
 
 
 if __name__ == "__main__":
