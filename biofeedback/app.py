@@ -372,6 +372,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     audio = CueAudio(bool(window.settings.value("audio/enabled")), float(window.settings.value("audio/volume")))
     client = ClientLauncher(controller, window.settings, audio)
     window.client_view_requested.connect(client.show_default)
+    window.client_preferences_changed.connect(client.apply_settings)
     if args.client_screen is not None:
         client.show(args.client_screen)
     bridge.start()

@@ -39,6 +39,7 @@ from biofeedback.qt.widgets.metrics_panel import MetricsPanel
 from biofeedback.qt.widgets.session_controls import SessionControls
 from biofeedback.qt.widgets.signal_quality import NO_BEATS_AFTER_S, SignalQualityPanel
 from biofeedback.qt.widgets.spectrum_plot import SpectrumPlot
+from biofeedback.qt.widgets.themes import THEMES
 from biofeedback.qt.widgets.tachogram import Tachogram
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
     record_requested = Signal()
     stop_requested = Signal()
     client_view_requested = Signal()
+    client_preferences_changed = Signal()
 
     def __init__(self, controller: SessionController, settings: Settings | None = None) -> None:
         super().__init__()
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
         controller.error_occurred.connect(self._on_error)
         self.controls.marker_requested.connect(self._add_marker)
         self.controls.pacer_chosen.connect(controller.set_pacer)
+        self.controls.client_view_requested.connect(self.client_view_requested)
         self.controls.pacer_box.restore_settings(self.settings)
         controller.sample_received.connect(self._on_sample)
         controller.status_changed.connect(self._on_status)
@@ -306,6 +309,7 @@ class MainWindow(QMainWindow):
         self.fullscreen_action.toggled.connect(self._set_fullscreen)
         view.addAction(self.client_action)
         view.addAction(self.fullscreen_action)
+        self._build_client_menu(view.addMenu("Calm view &look and sound"))
         appearance = view.addMenu("&Appearance")
         self.appearance_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
@@ -320,6 +324,41 @@ class MainWindow(QMainWindow):
         about = QAction("&About", self)
         about.triggered.connect(lambda: QMessageBox.about(self, "About Biofeedback", ABOUT_TEXT))
         help_menu.addAction(about)
+
+    def _build_client_menu(self, menu) -> None:
+        """Theme, motion and sound of the calm (client) view, chosen from the supervisor's screen."""
+        self.client_pref_actions: dict[tuple[str, object], QAction] = {}
+        choices = [
+            ("client/theme", [(name, theme.title) for name, theme in THEMES.items()]),
+            ("client/reduced_motion", [("system", "Motion as the system prefers"), ("on", "Reduced motion"), ("off", "Full motion")]),
+        ]
+        for key, options in choices:
+            group = QActionGroup(self)
+            for value, title in options:
+                action = QAction(title, self, checkable=True)
+                action.setChecked(self.settings.value(key) == value)
+                action.triggered.connect(lambda _checked=False, k=key, v=value: self.set_client_preference(k, v))
+                group.addAction(action)
+                menu.addAction(action)
+                self.client_pref_actions[(key, value)] = action
+            menu.addSeparator()
+        sound = QAction("Sound cues (soft tones for in and out, a chime when coherent)", self, checkable=True)
+        sound.setChecked(bool(self.settings.value("audio/enabled")))
+        sound.toggled.connect(lambda on: self.set_client_preference("audio/enabled", on))
+        menu.addAction(sound)
+        self.client_pref_actions[("audio/enabled", True)] = sound
+        menu.aboutToShow.connect(self._sync_client_menu)  # the calm view's own menu may have changed them
+
+    def _sync_client_menu(self) -> None:
+        for (key, value), action in self.client_pref_actions.items():
+            action.blockSignals(True)
+            action.setChecked(self.settings.value(key) == value)
+            action.blockSignals(False)
+
+    def set_client_preference(self, key: str, value) -> None:
+        """Remember a calm-view preference and let an open calm view take it up."""
+        self.settings.set_value(key, value)
+        self.client_preferences_changed.emit()
 
     def _set_fullscreen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()

@@ -479,3 +479,32 @@ def test_session_time_axis_reads_like_a_clock():
     assert axis.tickSpacing(0.0, 120.0, 800.0) == [(15.0, 0.0)]  # 13.5 s wanted -> 15 s
     assert axis.tickSpacing(0.0, 600.0, 400.0) == [(300.0, 0.0)]
     assert axis.tickStrings([0.0, 75.0, 3600.0], 1.0, 15.0) == ["0:00", "1:15", "60:00"]
+
+
+def test_the_calm_view_look_and_sound_are_chosen_from_the_supervisor(qtbot, window):
+    from biofeedback.qt.audio import CueAudio
+    from biofeedback.qt.client_view import ClientLauncher
+
+    audio = CueAudio()
+    launcher = ClientLauncher(window.controller, window.settings, audio)
+    window.client_view_requested.connect(launcher.show_default)  # as app.py wires them
+    window.client_preferences_changed.connect(launcher.apply_settings)
+    window.controls.client_button.click()
+    client = launcher.window
+    qtbot.addWidget(client)
+    assert client.isVisible() and client.view.theme_name == "orb"
+
+    window.client_pref_actions[("client/theme", "waves")].trigger()
+    assert client.view.theme_name == "waves"
+    assert window.settings.value("client/theme") == "waves"
+    window.client_pref_actions[("client/reduced_motion", "on")].trigger()
+    assert client.view.reduced_motion
+    window.client_pref_actions[("audio/enabled", True)].trigger()
+    assert audio.enabled and window.settings.value("audio/enabled") is True
+
+    # a choice made in the calm view's own menu shows up ticked in the supervisor's
+    window.settings.set_value("client/theme", "orb")
+    window._sync_client_menu()
+    assert window.client_pref_actions[("client/theme", "orb")].isChecked()
+    assert not window.client_pref_actions[("client/theme", "waves")].isChecked()
+    client.close()

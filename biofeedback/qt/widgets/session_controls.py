@@ -228,16 +228,25 @@ class SessionControls(QWidget):
         The person asked for a marker at this moment.
     pacer_chosen(object)
         Forwarded from :class:`PacerSettingsBox`.
+    client_view_requested()
+        The person asked for the calm view (the breathing picture alone).
     """
 
     record_requested = Signal()
     stop_requested = Signal()
     marker_requested = Signal()
     pacer_chosen = Signal(object)
+    client_view_requested = Signal()
 
     def __init__(self, assessed_bpm: float | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.recording = False
+        self.client_button = QPushButton("Open the calm view  (Ctrl+K)")
+        self.client_button.setToolTip(
+            "The breathing picture alone, for the person breathing: full screen on a second monitor, "
+            "or in its own window on this one."
+        )
+        self.client_button.clicked.connect(self.client_view_requested)
         self.record_button = QPushButton()
         self.record_button.setObjectName("recordButton")
         self.record_button.clicked.connect(self.toggle_recording)
@@ -256,6 +265,7 @@ class SessionControls(QWidget):
         session_layout = QVBoxLayout(session)
         session_layout.addLayout(buttons)
         session_layout.addWidget(self.record_state)
+        session_layout.addWidget(self.client_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
