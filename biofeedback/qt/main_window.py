@@ -232,10 +232,10 @@ class MainWindow(QMainWindow):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 8, 8, 8)
         side_layout.setSpacing(8)
+        side_layout.addLayout(self.device_area)  # first: connecting the strap is the first step
         side_layout.addWidget(self.controls)
         side_layout.addWidget(self.metrics_panel)
         side_layout.addWidget(self.quality_panel)
-        side_layout.addLayout(self.device_area)
         side_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)

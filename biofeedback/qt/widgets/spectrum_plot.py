@@ -35,7 +35,7 @@ class SpectrumPlot(QuietPlot):
         self._pacer = pg.InfiniteLine(angle=90, movable=False, label="pacer", labelOpts={"position": 0.9})
         item.addItem(self._pacer)
         self._pacer.setVisible(False)
-        self._empty = pg.TextItem("The spectrum appears after about a minute of beats", anchor=(0.5, 0.5))
+        self._empty = pg.TextItem("Shown after about\na minute of beats", anchor=(0.5, 0.5))
         self._empty.setParentItem(item.vb)
         item.vb.sigResized.connect(lambda: self._empty.setPos(item.vb.boundingRect().center()))
         self.setXRange(0.0, MAX_HZ, padding=0)
