@@ -25,7 +25,7 @@ log = logging.getLogger("biofeedback")
 
 USAGE_ERROR = 2
 
-SOURCE_HELP = "demo[?resonance=BPM&seed=N&hr=BPM&ectopic=P&pace=BPM] | ble | ble:ADDRESS | a recording's path"
+SOURCE_HELP = "demo[?resonance=BPM&seed=N&hr=BPM&ectopic=P&pace=BPM] | ble | ble:ADDRESS | sample:NAME | a recording's path"
 
 
 class UsageError(Exception):
@@ -47,7 +47,10 @@ def make_source(spec: str, *, keep_looking: bool = False) -> Source:
         return DemoSource.from_query(spec.partition("?")[2], spec)
     if spec == "ble" or spec.startswith("ble:"):
         return _make_ble_source(spec, keep_looking)
-    path = Path(spec).expanduser()
+    if spec.startswith("sample:"):
+        path = _bundled_recording(spec.partition(":")[2].strip())
+    else:
+        path = Path(spec).expanduser()
     if not path.exists() and "?" not in spec and "/" not in spec and not path.suffix:
         raise UsageError(f"Unknown source '{spec}'. Use {SOURCE_HELP}.")
     from biofeedback.sources.replay import ReplaySource
@@ -55,6 +58,21 @@ def make_source(spec: str, *, keep_looking: bool = False) -> Source:
 
     recording = load_recording(path)
     return ReplaySource(recording.events, path.name, recording.header.get("device"))
+
+
+def bundled_recordings() -> list[str]:
+    """Names of the real recordings shipped with the app (``sample:NAME``)."""
+    from biofeedback.resources import resource_path
+
+    return sorted(p.name.removesuffix("_rr_ms.txt") for p in resource_path("sample_streams").glob("*_rr_ms.txt"))
+
+
+def _bundled_recording(name: str) -> Path:
+    from biofeedback.resources import sample_stream
+
+    if name not in bundled_recordings():
+        raise UsageError(f"There is no bundled recording '{name}'. Choose one of: {', '.join(bundled_recordings())}.")
+    return sample_stream(f"{name}_rr_ms.txt")
 
 
 def _make_ble_source(spec: str, keep_looking: bool = False) -> Source:
@@ -219,13 +237,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"{args.file}")
+    width = max(len(row[1]) for row in _ANALYZE_TABLE) + 2
     for key, label, unit, fmt in _ANALYZE_TABLE:
         value = result.get(key)
         text = "not enough data" if value is None else f"{fmt.format(value)} {unit}".rstrip()
-        print(f"  {label:<28}{text}")
+        print(f"  {label:<{width}}{text}")
     kinds = ", ".join(f"{n} {kind}" for kind, n in result["artifacts_by_kind"].items() if n)
     if kinds:
-        print(f"  {'Artefacts by kind':<28}{kinds}")
+        print(f"  {'Artefacts by kind':<{width}}{kinds}")
     if not result["ended_cleanly"] or result["skipped_lines"]:
         print(f"  The file did not end cleanly or had {result['skipped_lines']} unreadable line(s); what could be read is shown.")
     print("  Methods and settings: biofeedback analyze --json FILE (key 'settings'), docs/metrics.md")

@@ -83,10 +83,12 @@ def test_sigterm_closes_the_file_cleanly(tmp_path):
     assert read_session(out).ended_cleanly
 
 
-def test_record_replays_a_real_recording_faithfully(tmp_path):
+@pytest.mark.parametrize("spec", ["path", "sample:nsrdb_5min"])
+def test_record_replays_a_real_recording_faithfully(tmp_path, spec):
     out = tmp_path / "replayed.bfs"
     source = sample_stream("nsrdb_5min_rr_ms.txt")
-    result = run("record", "--source", str(source), "--speed", "100", "--out", str(out))
+    spec = str(source) if spec == "path" else spec
+    result = run("record", "--source", spec, "--speed", "100", "--out", str(out))
     assert result.returncode == 0, result.stderr
     data = read_session(out)
     assert data.ended_cleanly
@@ -127,6 +129,7 @@ def test_bad_input_gives_one_clear_line_and_exit_code_2(tmp_path, make_input, me
     "args, message",
     [
         (["--source", "bogus"], "Unknown source 'bogus'"),
+        (["--source", "sample:nope"], "There is no bundled recording 'nope'. Choose one of: "),
         (["--source", "demo?resonance=abc"], "resonance='abc' is not valid"),
         (["--source", "demo?colour=blue"], "Unknown demo setting 'colour'"),
         (["--source", "demo?hr=500"], "hr must be 30-200"),
