@@ -100,6 +100,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("audio/enabled", False, "Soft tones for the breath turns and a chime at high coherence."),
     Setting("audio/volume", 0.4, "Cue volume, 0..1.", minimum=0.0, maximum=1.0),
     Setting("supervisor/appearance", "system", "Light or dark supervisor view.", choices=("system", "light", "dark")),
+    Setting("device/address", "", "Bluetooth address of the last strap that connected (qt/devices.py)."),
+    Setting("device/name", "", "Name of the last strap that connected."),
 )
 
 _BY_KEY = {s.key: s for s in SCHEMA}
