@@ -6,7 +6,13 @@ import os
 from pathlib import Path
 
 from biofeedback.storage.rr_text import read_rr_text, rr_to_samples
-from biofeedback.storage.session_file import SessionData, SessionFileError, looks_like_session_file, read_session
+from biofeedback.storage.session_file import (
+    SessionData,
+    SessionFileError,
+    looks_like_session_file,
+    read_recording_bytes,
+    read_session,
+)
 
 
 def load_recording(path: str | os.PathLike[str], as_packets: bool = True) -> SessionData:
@@ -18,15 +24,7 @@ def load_recording(path: str | os.PathLike[str], as_packets: bool = True) -> Ses
     Raises :class:`SessionFileError` with a message for people if it is neither.
     """
     path = Path(path)
-    if path.is_dir():
-        raise SessionFileError(f"{path} is a folder, not a recording.")
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except FileNotFoundError:
-        raise SessionFileError(f"{path} does not exist.") from None
-    except OSError as exc:
-        raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
+    head = read_recording_bytes(path, 4096)
     if not head.strip():
         raise SessionFileError(f"{path} is empty.")
     if looks_like_session_file(head):

@@ -9,7 +9,7 @@ import numpy as np
 
 from biofeedback.core.constants import NOTIFY_INTERVAL_S
 from biofeedback.core.samples import Sample
-from biofeedback.storage.session_file import SessionFileError
+from biofeedback.storage.session_file import SessionFileError, read_recording_bytes
 
 #: A median interval below this is taken to be in seconds (no heart beats 100 times a second).
 _SECONDS_IF_MEDIAN_BELOW = 10.0
@@ -22,15 +22,9 @@ def read_rr_text(path: str | os.PathLike[str]) -> np.ndarray:
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_recording_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise SessionFileError(f"{path} is neither a session file nor RR text (it is not text).") from None
-    except IsADirectoryError:
-        raise SessionFileError(f"{path} is a folder, not a recording.") from None
-    except FileNotFoundError:
-        raise SessionFileError(f"{path} does not exist.") from None
-    except OSError as exc:
-        raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
     try:  # the common case, a clean column of numbers, in one call
         rr = np.array(text.replace(",", ".").split(), dtype=np.float64) if "#" not in text else None
     except ValueError:

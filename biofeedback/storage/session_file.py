@@ -199,6 +199,19 @@ def _parse_event(rec: dict[str, Any], data: SessionData) -> None:
     # unknown event types from newer minor versions are ignored on purpose
 
 
+def read_recording_bytes(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a recording (at most ``limit``), or a :class:`SessionFileError` saying why not."""
+    try:
+        with path.open("rb") as f:
+            return f.read(limit)
+    except IsADirectoryError:
+        raise SessionFileError(f"{path} is a folder, not a recording.") from None
+    except FileNotFoundError:
+        raise SessionFileError(f"{path} does not exist.") from None
+    except OSError as exc:
+        raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
 def looks_like_session_file(head: bytes) -> bool:
     return head.lstrip().startswith(b"{") and FORMAT_NAME.encode() in head[:4096]
 
@@ -206,15 +219,7 @@ def looks_like_session_file(head: bytes) -> bool:
 def read_session(path: str | os.PathLike[str]) -> SessionData:
     """Read a session file written by :class:`SessionWriter` (or cut short by a crash)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise SessionFileError(f"{path} is a folder, not a session file.") from None
-    except FileNotFoundError:
-        raise SessionFileError(f"{path} does not exist.") from None
-    except OSError as exc:
-        raise SessionFileError(f"Cannot read {path}: {exc.strerror}.") from None
-    lines = raw.split(b"\n")
+    lines = read_recording_bytes(path).split(b"\n")
     try:
         header = json.loads(lines[0])
     except (json.JSONDecodeError, UnicodeDecodeError):
