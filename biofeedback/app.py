@@ -486,3 +486,6 @@ def main(argv: list[str] | None = None) -> int:
         return getattr(exc, "exit_code", USAGE_ERROR)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `analyze ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

@@ -190,3 +190,17 @@ def _near(colour, rgb, tol=40):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    source = sample_stream("nsrdb_5min_rr_ms.txt")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "biofeedback", "analyze", "--json", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()  # like `| head -0`
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert proc.returncode in (0, 141)
