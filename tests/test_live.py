@@ -154,3 +154,27 @@ def test_a_perfectly_steady_heart_has_no_coherence_value():
     last = _feed(LiveAnalyzer(), times, np.full(len(times), 1000.0))[-1]
     assert last.coherence is None and last.coherence_level is None
     assert last.hr_bpm == pytest.approx(60.0) and last.rmssd_ms == 0.0
+
+
+def test_premature_beats_do_not_jolt_the_displayed_heart_rate_or_swing():
+    """A premature beat and its pause are judged two beats later; until then they move nothing."""
+    from biofeedback.core.simulator import Physiology, SimulatorParams
+
+    def run(ectopic: float) -> tuple[np.ndarray, np.ndarray]:
+        person = Physiology(SimulatorParams(ectopic_rate=ectopic, seed=4))
+        person.follow(PacerSettings.from_rate(6.0), 0.0)
+        analyzer = LiveAnalyzer(PacerSettings.from_rate(6.0))
+        hr, swing = [], []
+        for t, rr in person.advance(600.0):
+            m = analyzer.update([t], [rr])
+            if m.hr_bpm is not None:
+                hr.append(m.hr_bpm)
+            if m.hr_swing_bpm is not None:
+                swing.append(m.hr_swing_bpm)
+        return np.array(hr), np.array(swing)
+
+    clean_hr, clean_swing = run(0.0)
+    hr, swing = run(0.03)  # about 20 premature beats, same person otherwise
+    assert swing.max() < 1.15 * clean_swing.max()
+    assert hr.max() < clean_hr.max() + 4.0
+    assert hr.min() > clean_hr.min() - 4.0

@@ -111,6 +111,13 @@ def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float)
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
+#: Beats whose median an unjudged beat is compared with, and the share of a jump from that
+#: median (20 %, beyond a breath-to-breath change at rest) that holds the beat, and those after
+#: it, out of the displayed heart rate until the detector has judged it (two beats later).
+_JUMP_CONTEXT = 5
+_JUMP_SHARE = 0.2
+
+
 class LiveAnalyzer:
     """Turns arriving beats into :class:`LiveMetrics`, in well under a millisecond per update.
 
@@ -218,10 +225,18 @@ class LiveAnalyzer:
         artifact_pct = 100.0 * len(artifact_times) / max(recent, 1)
 
         hr = None
-        if len(rr):
-            first = int(np.searchsorted(t, t[-1] - _HR_KERNEL_TAUS * HR_SMOOTHING_TAU_S))
-            weights = np.exp((t[first:] - t[-1]) / HR_SMOOTHING_TAU_S)
-            hr = float(weights @ (60000.0 / rr[first:]) / weights.sum())
+        hr_t, hr_rr = t, rr
+        for back in (2, 1):  # the beats the detector has not judged yet
+            if len(rr) > _JUMP_CONTEXT + back:
+                before = np.median(rr[-_JUMP_CONTEXT - back : -back])
+                if abs(rr[-back] - before) > _JUMP_SHARE * before:
+                    # a sudden jump waits for the detector's verdict before it moves the number
+                    hr_t, hr_rr = t[:-back], rr[:-back]
+                    break
+        if len(hr_rr):
+            first = int(np.searchsorted(hr_t, hr_t[-1] - _HR_KERNEL_TAUS * HR_SMOOTHING_TAU_S))
+            weights = np.exp((hr_t[first:] - hr_t[-1]) / HR_SMOOTHING_TAU_S)
+            hr = float(weights @ (60000.0 / hr_rr[first:]) / weights.sum())
 
         rmssd = None
         if len(rr) > 2 and t[-1] - t[0] >= RMSSD_MIN_S:
@@ -240,9 +255,13 @@ class LiveAnalyzer:
                 compliance = breathing_compliance(result.freqs_hz, result.psd_ms2_per_hz, 1.0 / self._pacer_period_s)
         else:
             period = self._pacer_period_s
-        if period is not None and len(rr) and t[-1] - (t[0] - rr[0] / 1000.0) >= period:
-            first = int(np.searchsorted(t, t[-1] - period))
-            hr_breath = 60000.0 / rr[first:]
+        # the swing only over beats the detector has judged (two behind the newest): one premature
+        # beat would otherwise double it for a moment
+        judged = max(min(len(rr), self._n - 2 - self._seg), 1)
+        tj, rrj = t[:judged], rr[:judged]
+        if period is not None and len(rrj) and tj[-1] - (tj[0] - rrj[0] / 1000.0) >= period:
+            first = int(np.searchsorted(tj, tj[-1] - period))
+            hr_breath = 60000.0 / rrj[first:]
             swing = float(hr_breath.max() - hr_breath.min())
 
         return LiveMetrics(
