@@ -318,16 +318,25 @@ def _attach_devices(window, controller, bridge, clock: SessionClock, store=None,
         except (UsageError, SourceError, SessionFileError) as exc:
             panel.show_scan_error(str(exc))
 
+    demo: list[DemoSource] = []  # the running demo, if the source is one
+
     def follow_pacer(source) -> None:
-        if isinstance(source, DemoSource):
-            source.follow_pacer(controller.pacer, controller.pacer_start)
-            controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
+        demo[:] = [source] if isinstance(source, DemoSource) else []
+        for person in demo:
+            person.follow_pacer(controller.pacer, controller.pacer_start)
+
+    def pacer_changed(_pacer) -> None:
+        for person in demo:
+            person.follow_pacer(controller.pacer, controller.pacer_start)
+
+    controller.pacer_changed.connect(pacer_changed)
 
     devices.device_chosen.connect(lambda address: switch(f"ble:{address}"))
     panel.demo_requested.connect(lambda: switch("demo"))
     panel.recording_chosen.connect(switch)
     runner.source_started.connect(follow_pacer)
     runner.source_started.connect(devices.on_source_started)
+    follow_pacer(bridge.source)
     devices.on_source_started(bridge.source)
     return runner
 
@@ -355,7 +364,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from biofeedback.qt.main_window import MainWindow
     from biofeedback.qt.session_controller import SessionController
     from biofeedback.qt.settings import Settings
-    from biofeedback.sources.demo import DemoSource
     from biofeedback.storage.recorder import Recorder
     from biofeedback.storage.session_file import SessionWriter, make_header
 
@@ -367,22 +375,27 @@ def cmd_gui(args: argparse.Namespace) -> int:
     data_dir = _user_data_dir()
     CrashHandler(_log_to_file(data_dir), app).install()
 
+    running = [source]  # the source now running; the device panel can switch it
+
     def open_writer() -> SessionWriter:
         folder = data_dir / "sessions"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / f"{datetime.datetime.now():%Y-%m-%d_%H-%M-%S}.bfs"
-        header = make_header(source.spec, source.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}", clock.now())
+        now = running[0]
+        header = make_header(now.spec, now.device_info(), {"speed": clock.speed}, f"biofeedback {__version__}", clock.now())
         return SessionWriter(path, header)
+
+    def source_switched(new_source: Source) -> None:
+        running[0] = new_source
+        controller.continue_recording_with_new_source(record_anyway=_is_live(new_source))
 
     controller = SessionController(clock, Recorder(None), open_writer=open_writer, analyzer=LiveAnalyzer())
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)
     bridge.failed.connect(controller.on_failed)
-    if isinstance(source, DemoSource):
-        controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
-        source.follow_pacer(controller.pacer, controller.pacer_start)
     window = MainWindow(controller, Settings(QSettings()))  # preferences persist per user
     runner = _attach_devices(window, controller, bridge, clock)
+    runner.source_started.connect(source_switched)
     window.show()
     # The client view: from the menu, or full screen on --client-screen N at start.
     from biofeedback.qt.audio import CueAudio

@@ -144,6 +144,14 @@ class SessionController(QObject):
         self.recorder.writer = None
         self.recording_changed.emit(None)
 
+    def continue_recording_with_new_source(self, record_anyway: bool) -> None:
+        """Another source took over: one file per source, so close the current file, and open a
+        new one if a file was being written or ``record_anyway`` (a strap)."""
+        was_recording = self.recorder.writer is not None
+        self.stop_recording()
+        if was_recording or record_anyway:
+            self.start_recording()
+
     def close(self) -> None:
         self._sync_timer.stop()
         self.recorder.close(self.clock.now())

@@ -54,3 +54,20 @@ def test_a_session_that_cannot_be_saved_says_so_and_goes_on(qtbot, tmp_path):
     controller.on_event(Sample(1.0, 60, (1000.0,)))
     assert len(controller.recorder.timeline) == 1
     controller.close()
+
+
+def test_a_new_source_gets_its_own_file(qtbot, tmp_path):
+    paths = iter(tmp_path / f"{i}.bfs" for i in range(3))
+    controller = SessionController(_Clock(), Recorder(None), open_writer=lambda: SessionWriter(next(paths), make_header("x", {}, {}, "t")))
+    controller.continue_recording_with_new_source(record_anyway=False)  # demo after demo, not recording
+    assert controller.recording_path is None
+    controller.continue_recording_with_new_source(record_anyway=True)  # a strap: recorded from the start
+    assert controller.recording_path == tmp_path / "0.bfs"
+    controller.on_event(Sample(1.0, 60, (1000.0,)))
+    controller.continue_recording_with_new_source(record_anyway=False)  # was recording: goes on, new file
+    assert controller.recording_path == tmp_path / "1.bfs"
+    controller.on_event(Sample(2.0, 60, (1000.0,)))
+    controller.close()
+    first, second = read_session(tmp_path / "0.bfs"), read_session(tmp_path / "1.bfs")
+    assert first.ended_cleanly and second.ended_cleanly
+    assert first.events == [Sample(1.0, 60, (1000.0,))] and second.events == [Sample(2.0, 60, (1000.0,))]
