@@ -94,9 +94,6 @@ class ArtifactReport:
     def counts(self) -> dict[str, int]:
         return {kind.value: len(self.times_by_kind.get(kind, ())) for kind in ArtifactKind}
 
-    def all_times(self) -> np.ndarray:
-        return np.sort(np.concatenate([np.asarray(v, dtype=np.float64) for v in self.times_by_kind.values()] or [np.empty(0)]))
-
 
 @dataclass(frozen=True, slots=True)
 class CorrectedBeats:

@@ -34,7 +34,6 @@ RESAMPLE_HZ = 4.0
 WELCH_WINDOW_S = 256.0
 
 #: Frequency bands, Hz (Task Force 1996).
-VLF_BAND_HZ = (0.0033, 0.04)
 LF_BAND_HZ = (0.04, 0.15)
 HF_BAND_HZ = (0.15, 0.4)
 

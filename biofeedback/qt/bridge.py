@@ -9,11 +9,8 @@ thread never waits on Bluetooth.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import threading
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -84,16 +81,6 @@ class SourceBridge(QObject):
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
             self.finished.emit()
-
-    def submit(self, factory: Callable[[], Awaitable[Any]]) -> concurrent.futures.Future:
-        """Run a coroutine on the source's loop (e.g. a scan); returns a thread-safe future."""
-        if self._loop is None or self._loop.is_closed():
-            raise RuntimeError("the bridge is not running")
-
-        async def call():
-            return await factory()
-
-        return asyncio.run_coroutine_threadsafe(call(), self._loop)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Cancel the source and wait for its thread to end."""

@@ -59,7 +59,6 @@ class SessionController(QObject):
         self.pacer: PacerSettings | None = PacerSettings.from_rate(6.0)
         self.pacer_start = 0.0
         self.status: Status | None = None
-        self.last_sample: Sample | None = None
         self.beats = RingBuffer(PLOT_CAPACITY, width=3)  # (time s, RR ms, 1 where a segment starts after a gap)
         self.coherence_history = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, coherence ratio)
         self._breath_table: tuple[PacerSettings, np.ndarray, np.ndarray] | None = None
@@ -77,7 +76,6 @@ class SessionController(QObject):
         """Slot for :attr:`SourceBridge.event_received`."""
         batch = self.recorder.on_event(event)
         if isinstance(event, Sample):
-            self.last_sample = event
             self.sample_received.emit(event)
         elif isinstance(event, Status):
             self.status = event

@@ -104,9 +104,3 @@ class OrbTheme(Theme):
         # the widest halo: full breath, full coherence (1.6 x the full radius), plus a margin
         half = min(rect.width(), rect.height()) * R_MAX * RADIUS_FULL * 1.6 + 4
         return QRectF(rect.center() - QPointF(half, half), rect.center() + QPointF(half, half)).intersected(rect)
-
-    @staticmethod
-    def orb_rect(rect: QRectF) -> QRectF:
-        """Where the orb lives inside ``rect`` (for measuring its brightness)."""
-        r = min(rect.width(), rect.height()) * R_MAX * RADIUS_EMPTY
-        return QRectF(rect.center() - QPointF(r, r), rect.center() + QPointF(r, r))
