@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph.functions as fn
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QLinearGradient, QPainter, QPixmap, QPolygonF, QRadialGradient
 
@@ -43,6 +44,17 @@ _STEPS = np.linspace(0.0, 1.0, WAVE_POINTS + 1)
 #: Steps per unit for the colours baked into the cached backdrop: finer than the eye can tell
 #: apart on a dark sky, coarse enough that a glide re-renders it only every few frames.
 BACKDROP_STEPS = 64
+
+
+def _wave_polygon(xs: np.ndarray, ys: np.ndarray, left: float, right: float, floor: float) -> QPolygonF:
+    """The wave line closed down to ``floor``, filled straight from numpy (no QPointF per point)."""
+    polygon = fn.create_qpolygonf(len(xs) + 2)
+    points = fn.ndarray_from_qpolygonf(polygon)
+    points[: len(xs), 0] = xs
+    points[: len(xs), 1] = ys
+    points[len(xs)] = (right, floor)
+    points[len(xs) + 1] = (left, floor)
+    return polygon
 
 
 class WavesTheme(Theme):
@@ -94,18 +106,16 @@ class WavesTheme(Theme):
             xs = x0 + w * _STEPS
             ys = base - amp * h * np.sin(k * xs - speed * t)
             ys -= 0.35 * amp * h * chop * np.sin(3.1 * k * xs + 2.3 * speed * t + depth * 7)
-            crest = [QPointF(x, y) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
             # The wave, antialiased, in its lighter crest colour; then its body a little lower
             # without antialiasing, leaving a thin crest line on top. (Antialiasing a thin band
             # costs five times more; the body's stair steps sit against a colour only 10 % apart.)
             band = max(1.5, h * 0.005)
             trough = float(ys.max()) + band + 1.0
             painter.setBrush(qcolor(mix_rgb(colour, brighten(colour, 0.10), 0.7)))
-            painter.drawPolygon(QPolygonF([*crest, QPointF(x0 + w, trough), QPointF(x0, trough)]))
-            below = [QPointF(x, y + band) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+            painter.drawPolygon(_wave_polygon(xs, ys, x0, x0 + w, trough))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setBrush(qcolor(colour))
-            painter.drawPolygon(QPolygonF([*below, QPointF(x0 + w, trough), QPointF(x0, trough)]))
+            painter.drawPolygon(_wave_polygon(xs, ys + band, x0, x0 + w, trough))
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             # below the lowest trough a plain rectangle is far cheaper than a polygon
             if bottom > trough:
