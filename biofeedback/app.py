@@ -349,6 +349,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
         if not args.screenshot:
             raise UsageError("There is no screen to show the window on. Use --screenshot PNG, or 'biofeedback record'.")
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from biofeedback.qt.platform_check import missing_library_message, missing_window_library
+
+    missing = missing_window_library()
+    if missing:
+        raise UsageError(missing_library_message(missing))
     source = make_source(args.source or default_source_spec(), keep_looking=True)
     clock = SessionClock(args.speed)
 
