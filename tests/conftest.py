@@ -20,6 +20,24 @@ import numpy as np
 import pytest
 
 from biofeedback.resources import sample_stream
+from biofeedback.sources.clock import SessionClock
+
+
+class ManualClock(SessionClock):
+    """A session clock the test sets by hand: ``clock.t = 12.0``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A session clock at 0 s that the test moves by setting ``clock.t``."""
+    return ManualClock()
 
 
 @pytest.fixture(scope="session")

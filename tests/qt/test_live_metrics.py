@@ -6,22 +6,11 @@ from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.resources import sample_stream
-from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.recorder import Recorder
 from biofeedback.storage.rr_text import rr_to_samples
 
 
-class _Clock(SessionClock):
-    def __init__(self):
-        super().__init__()
-        self.t = 0.0
-
-    def now(self):
-        return self.t
-
-
-def test_metrics_follow_every_batch_and_the_pacer(qtbot):
-    clock = _Clock()
+def test_metrics_follow_every_batch_and_the_pacer(qtbot, clock):
     analyzer = LiveAnalyzer()
     controller = SessionController(clock, Recorder(None), analyzer=analyzer)
     received: list[LiveMetrics] = []

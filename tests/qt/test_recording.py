@@ -3,22 +3,11 @@
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import Sample
 from biofeedback.qt.session_controller import SessionController
-from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.recorder import Recorder
 from biofeedback.storage.session_file import SessionFileError, SessionWriter, make_header, read_session
 
 
-class _Clock(SessionClock):
-    def __init__(self):
-        super().__init__()
-        self.t = 0.0
-
-    def now(self):
-        return self.t
-
-
-def test_start_and_stop_recording_writes_what_arrived_in_between(qtbot, tmp_path):
-    clock = _Clock()
+def test_start_and_stop_recording_writes_what_arrived_in_between(qtbot, tmp_path, clock):
     path = tmp_path / "s.bfs"
     controller = SessionController(clock, Recorder(None), open_writer=lambda: SessionWriter(path, make_header("demo", {}, {}, "t")))
     controller.on_event(Sample(1.0, 60, (1000.0,)))  # before recording: on screen only
@@ -42,11 +31,11 @@ def test_start_and_stop_recording_writes_what_arrived_in_between(qtbot, tmp_path
     controller.close()
 
 
-def test_a_session_that_cannot_be_saved_says_so_and_goes_on(qtbot, tmp_path):
+def test_a_session_that_cannot_be_saved_says_so_and_goes_on(qtbot, tmp_path, clock):
     def refuse():
         raise SessionFileError(f"Cannot create {tmp_path / 'x.bfs'}: Permission denied.")
 
-    controller = SessionController(_Clock(), Recorder(None), open_writer=refuse)
+    controller = SessionController(clock, Recorder(None), open_writer=refuse)
     with qtbot.waitSignal(controller.error_occurred) as error:
         controller.start_recording()
     assert error.args[0].startswith("The session cannot be saved: Cannot create")
@@ -56,9 +45,9 @@ def test_a_session_that_cannot_be_saved_says_so_and_goes_on(qtbot, tmp_path):
     controller.close()
 
 
-def test_a_new_source_gets_its_own_file(qtbot, tmp_path):
+def test_a_new_source_gets_its_own_file(qtbot, tmp_path, clock):
     paths = iter(tmp_path / f"{i}.bfs" for i in range(3))
-    controller = SessionController(_Clock(), Recorder(None), open_writer=lambda: SessionWriter(next(paths), make_header("x", {}, {}, "t")))
+    controller = SessionController(clock, Recorder(None), open_writer=lambda: SessionWriter(next(paths), make_header("x", {}, {}, "t")))
     controller.continue_recording_with_new_source(record_anyway=False)  # demo after demo, not recording
     assert controller.recording_path is None
     controller.continue_recording_with_new_source(record_anyway=True)  # a strap: recorded from the start

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from biofeedback.core import coherence, live
 from biofeedback.core.live import LiveMetrics
 from biofeedback.qt import palette
+from biofeedback.qt.widgets.name_value_panel import NameValuePanel
 
 #: Shown while a metric has too little data to be honest.
 NOT_YET = "—"
@@ -82,34 +82,12 @@ def metric_texts(m: LiveMetrics | None) -> dict[str, str]:
     }
 
 
-class MetricsPanel(QGroupBox):
+class MetricsPanel(NameValuePanel):
     """A name and a value per metric; hovering either shows how it is computed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Live metrics", parent)
-        grid = QGridLayout(self)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(6)
-        grid.setColumnStretch(1, 1)
-        self._values: dict[str, QLabel] = {}
-        for i, row in enumerate(ROWS):
-            name = QLabel(row.name)
-            name.setObjectName("metricName")
-            value = QLabel(NOT_YET)
-            value.setObjectName("metricValue")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for label in (name, value):
-                label.setToolTip(row.help)
-            grid.addWidget(name, i, 0)
-            grid.addWidget(value, i, 1)
-            self._values[row.key] = value
-
-    def value_text(self, key: str) -> str:
-        return self._values[key].text()
-
-    def tooltip(self, key: str) -> str:
-        return self._values[key].toolTip()
+        super().__init__("Live metrics", [(r.key, r.name, r.help) for r in ROWS], NOT_YET, "metricValue", parent=parent)
 
     def show_metrics(self, metrics: LiveMetrics | None) -> None:
         for key, text in metric_texts(metrics).items():
-            self._values[key].setText(text)
+            self.set_value(key, text)
