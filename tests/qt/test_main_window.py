@@ -508,3 +508,10 @@ def test_the_calm_view_look_and_sound_are_chosen_from_the_supervisor(qtbot, wind
     assert window.client_pref_actions[("client/theme", "orb")].isChecked()
     assert not window.client_pref_actions[("client/theme", "waves")].isChecked()
     client.close()
+
+
+def test_a_beat_placed_a_few_ms_past_the_clock_shows_no_negative_delay():
+    from biofeedback.qt.widgets.signal_quality import delay_text
+
+    assert delay_text(-0.004) == "0.0 s"
+    assert delay_text(0.3) == "0.3 s"

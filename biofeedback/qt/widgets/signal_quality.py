@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from biofeedback.core.live import ARTIFACT_WINDOW_S
 from biofeedback.core.samples import Contact
+from biofeedback.qt.widgets.name_value_panel import NameValuePanel
 
 #: Battery level below which the panel suggests charging, percent.
 LOW_BATTERY_PCT = 20
@@ -61,51 +61,33 @@ def no_beats_text(seconds: float) -> str:
 def delay_text(seconds: float | None) -> str:
     if seconds is None:
         return UNKNOWN
+    seconds = max(seconds, 0.0)  # a beat re-aligned to the clock may sit a few ms past it: not "-0.0 s"
     if seconds > SLOW_BEAT_DELAY_S:
         return f"{seconds:.1f} s (slower than usual)"
     return f"{seconds:.1f} s"
 
 
-class SignalQualityPanel(QGroupBox):
+class SignalQualityPanel(NameValuePanel):
     """Four rows, each a name and a plain-language value; no colour carries meaning on its own."""
 
     NAMES = {"contact": "Skin contact", "battery": "Strap battery", "artifacts": "Artefacts", "delay": "Beat delay"}
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Signal quality", parent)
-        grid = QGridLayout(self)
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(6)
-        grid.setColumnStretch(1, 1)
-        self._values: dict[str, QLabel] = {}
-        for i, (key, name) in enumerate(self.NAMES.items()):
-            name_label = QLabel(name)
-            name_label.setObjectName("metricName")
-            value = QLabel(UNKNOWN)
-            value.setObjectName("qualityValue")
-            value.setWordWrap(True)
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for label in (name_label, value):
-                label.setToolTip(ROW_HELP[key])
-            grid.addWidget(name_label, i, 0)
-            grid.addWidget(value, i, 1)
-            self._values[key] = value
-
-    def value_text(self, key: str) -> str:
-        return self._values[key].text()
+        rows = [(key, name, ROW_HELP[key]) for key, name in self.NAMES.items()]
+        super().__init__("Signal quality", rows, UNKNOWN, "qualityValue", wrap=True, parent=parent)
 
     def show_contact(self, contact: Contact | None) -> None:
-        self._values["contact"].setText(UNKNOWN if contact is None else CONTACT_WORDS[contact])
+        self.set_value("contact", UNKNOWN if contact is None else CONTACT_WORDS[contact])
 
     def show_battery(self, percent: int | None) -> None:
-        self._values["battery"].setText(battery_text(percent))
+        self.set_value("battery", battery_text(percent))
 
     def show_artifacts(self, percent: float | None) -> None:
-        self._values["artifacts"].setText(artifact_text(percent))
+        self.set_value("artifacts", artifact_text(percent))
 
     def show_delay(self, seconds: float | None) -> None:
-        self._values["delay"].setText(delay_text(seconds))
+        self.set_value("delay", delay_text(seconds))
 
     def show_no_beats(self, seconds: float) -> None:
         """Say that beats stopped arriving ``seconds`` ago (shown instead of the delay)."""
-        self._values["delay"].setText(no_beats_text(seconds))
+        self.set_value("delay", no_beats_text(seconds))
