@@ -19,6 +19,9 @@ USAGE_ERROR = 2
 SPEED_RANGE = (0.25, 200.0)
 
 
+SPEED_HELP = "session clock speed for the demo and replays (default 1)"
+
+
 class UsageError(Exception):
     """Bad command-line input: one line on stderr, exit code 2."""
 
