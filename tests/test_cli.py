@@ -132,6 +132,7 @@ def test_bad_input_gives_one_clear_line_and_exit_code_2(tmp_path, make_input, me
         (["--source", "sample:nope"], "There is no bundled recording 'nope'. Choose one of: "),
         (["--source", "demo?resonance=abc"], "resonance='abc' is not valid"),
         (["--source", "demo?colour=blue"], "Unknown demo setting 'colour'"),
+        (["--source", "demo?seed=abc"], "Demo setting seed='abc' is not valid: give a whole number."),
         (["--source", "demo?hr=500"], "hr must be 30-200"),
         (["--speed", "0"], "must be greater than 0"),
         (["record", "--source", "demo", "--speed", "inf"], "the speed must be a finite number, not 'inf'"),

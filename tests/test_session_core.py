@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from biofeedback.core.annotations import Rating
+import numpy as np
+import pytest
+
+from biofeedback.core.annotations import Marker, PacerChange, Rating
 from biofeedback.core.live import LiveAnalyzer
-from biofeedback.core.pacer import PacerSettings
+from biofeedback.core.pacer import PacerSettings, pacer_state
 from biofeedback.core.samples import LinkState, Sample, SourceInfo, SourceKind, Status
 from biofeedback.core.session import SessionCore, SessionListener
 from biofeedback.storage.session_file import SessionWriter, make_header, read_session
@@ -77,14 +80,14 @@ def test_nothing_to_sync_means_no_sync():
 def test_a_source_switch_is_its_own_event_and_breaks_the_beats(tmp_path):
     path = tmp_path / "s.bfs"
     core = SessionCore(open_sink=lambda start: SessionWriter(path, make_header(start.source.spec, {}, {}, "t", start.t)))
-    core.source_started(STRAP_A, 0.0)  # a strap: saved from the start
+    core.source_started(STRAP_A, 0.0)  # a strap: saved from its first sample on
     core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
     core.on_event(Sample(2.0, 60, (1000.0,)), 2.0)
     core.source_started(STRAP_B, 2.5)  # another strap for the same person: same file
     core.on_event(Sample(3.5, 60, (1000.0,)), 3.5)
     core.close(4.0)
     data = read_session(path)
-    assert [(s.t, s.info.spec, s.info.kind) for s in data.sources] == [(0.0, "ble:AA", SourceKind.STRAP), (2.5, "ble:BB", SourceKind.STRAP)]
+    assert [(s.t, s.info.spec, s.info.kind) for s in data.sources] == [(1.0, "ble:AA", SourceKind.STRAP), (2.5, "ble:BB", SourceKind.STRAP)]
     assert not [e for e in data.events if isinstance(e, Status)]  # no status was made up for the switch
     _, _, starts = core.timeline.arrays()
     assert starts.tolist() == [True, False, True]  # the new strap's beats do not continue the old one's
@@ -95,6 +98,7 @@ def test_the_demo_after_a_strap_is_not_saved_unless_asked():
     sinks = []
     core = SessionCore(open_sink=lambda start: sinks.append(FakeSink()) or sinks[-1])
     core.source_started(STRAP_A, 0.0)
+    core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
     assert core.recording and len(sinks) == 1
     core.source_started(DEMO, 5.0)
     assert not core.recording and sinks[0].closed_at == 5.0
@@ -178,3 +182,105 @@ def test_a_sink_that_cannot_be_made_is_said_once_and_the_session_goes_on():
     assert ("error_occurred", ("The session cannot be saved: disk full",)) in heard.heard
     core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
     assert core.beat_count == 1
+
+
+# ---------------------------------------------------------------- issue 14: the everyday experience
+
+REPLAY = SourceInfo(SourceKind.REPLAY, "morning.bfs", live=False, recorded_by_default=False, name="morning.bfs")
+
+
+def test_a_strap_that_never_sends_leaves_no_file():
+    """--source ble with no Bluetooth: the file waits for the strap's first sample, which never comes."""
+    sinks = []
+    heard = Heard()
+    core = SessionCore(open_sink=lambda start: sinks.append(FakeSink()) or sinks[-1], listener=heard)
+    core.source_started(STRAP_A, 0.0)  # a strap is saved by default ...
+    assert core.recording_pending and not core.recording and sinks == []  # ... from its first sample
+    assert ("recording_pending", (True,)) in heard.heard
+    core.on_failed("No Bluetooth adapter was found.", 2.0)
+    core.source_started(DEMO, 3.0)  # "Use the demo": not saved, and nothing was left behind
+    assert not core.recording_pending and not core.recording and sinks == []
+    core.on_event(Sample(4.0, 60, (1000.0,)), 4.0)
+    assert sinks == []
+
+
+def test_a_strap_file_opens_with_the_first_sample_and_holds_it():
+    sinks = []
+    core = SessionCore(open_sink=lambda start: sinks.append(FakeSink()) or sinks[-1])
+    core.source_started(STRAP_A, 0.0)
+    core.on_event(Status(0.5, LinkState.CONNECTING, "Connecting"), 0.5)
+    assert sinks == []
+    first = Sample(3.0, 60, (1000.0,))
+    core.on_event(first, 3.0)
+    assert core.recording and not core.recording_pending and len(sinks) == 1
+    assert first in sinks[0].written
+    assert core.start_recording(4.0) and len(sinks) == 1  # asking again changes nothing
+
+
+def test_stopping_a_pending_recording_cancels_it():
+    sinks = []
+    core = SessionCore(open_sink=lambda start: sinks.append(FakeSink()) or sinks[-1])
+    core.source_started(STRAP_A, 0.0)
+    assert core.stop_recording(1.0) is None and not core.recording_pending
+    core.on_event(Sample(2.0, 60, (1000.0,)), 2.0)
+    assert sinks == []
+
+
+def test_changing_the_pacer_keeps_the_guide_already_drawn():
+    slow, fast = PacerSettings.from_rate(5.0), PacerSettings.from_rate(10.0)
+    core = SessionCore(pacer=slow)
+    core.set_pacer(fast, 30.0)
+    t, volume = core.pacer_wave(0.0, 60.0)
+    before, after = t < 30.0, t >= 30.0
+    assert t[before][0] == 0.0 and t[before][-1] == pytest.approx(29.5)  # the past is still there
+    np.testing.assert_allclose(volume[before], [pacer_state(slow, x).volume for x in t[before]], atol=2e-4)
+    ok = after & ~np.isnan(volume)
+    np.testing.assert_allclose(volume[ok], [pacer_state(fast, x - 30.0).volume for x in t[ok]], atol=2e-4)
+    assert np.isnan(volume).sum() == 1  # one break between the two guides
+
+
+def test_the_pacer_switched_off_leaves_a_hole_in_the_guide():
+    core = SessionCore(pacer=PacerSettings.from_rate(6.0))
+    core.set_pacer(None, 20.0)
+    core.set_pacer(PacerSettings.from_rate(6.0), 40.0)
+    t, _ = core.pacer_wave(0.0, 60.0)
+    assert not ((t >= 20.0) & (t < 40.0)).any()
+    assert t.min() == 0.0 and t.max() == pytest.approx(59.5)
+
+
+def test_the_guide_history_is_bounded():
+    core = SessionCore()
+    for i in range(1000):
+        core.set_pacer(PacerSettings.from_rate(5.0 + (i % 2)), float(i))
+    assert len(core.pacer_history) <= 64
+
+
+def test_a_recorded_pacer_applies_with_its_own_start_even_when_unchanged():
+    pacer = PacerSettings.from_rate(6.0)
+    core = SessionCore(pacer=pacer)
+    core.on_event(PacerChange(-102.0, pacer), 1.0)  # began before the replay's first sample
+    assert core.pacer == pacer and core.pacer_start == -102.0
+    core.on_event(PacerChange(5.0, None), 5.0)
+    assert core.pacer is None
+
+
+def test_a_recorded_marker_is_shown_during_its_replay():
+    heard = Heard()
+    core = SessionCore(listener=heard)
+    core.source_started(REPLAY, 0.0)
+    core.on_event(Marker(12.0, "eyes closed", 1, "asked to"), 12.0)
+    assert core.markers == [Marker(12.0, "eyes closed", 1, "asked to")]
+    assert ("marker_added", (Marker(12.0, "eyes closed", 1, "asked to"),)) in heard.heard
+
+
+def test_the_end_of_a_replay_ends_the_session_but_keeps_its_data():
+    heard = Heard()
+    core = SessionCore(listener=heard)
+    core.source_started(REPLAY, 0.0)
+    core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
+    assert not core.ended
+    core.on_event(Status(2.0, LinkState.FINISHED, "The recording morning.bfs has ended."), 2.0)
+    assert core.ended and ("session_ended", ()) in heard.heard
+    assert len(core.beats) == 1  # the plots keep the data
+    core.source_started(DEMO, 3.0)
+    assert not core.ended

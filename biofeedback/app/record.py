@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 from biofeedback.app import cli
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         core.source_started(source.describe(), clock.now(), keep_recording=True)
         follow_pacer(source, core)
-        if not core.recording:
+        if not (core.recording or core.recording_pending):  # (a strap's file waits for its first sample)
             raise cli.UsageError("The session file could not be made.")
         try:
             await drive(source, core, clock, until=args.duration, stop=stop)
@@ -60,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         return path
 
     path = asyncio.run(record())
+    if path is None:
+        print("biofeedback: nothing was recorded: no heartbeat arrived.", file=sys.stderr)
+        return 1
     summary = summarize(core.timeline)
     print(f"Recorded {summary['beats']} beats ({summary['duration_s']:.0f} s) to {path}")
     return 0

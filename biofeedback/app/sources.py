@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from biofeedback.app.cli import UsageError
 from biofeedback.sources.base import Source
+
+log = logging.getLogger("biofeedback")
 
 SOURCE_HELP = "demo[?resonance=BPM&seed=N&hr=BPM&ectopic=P&pace=BPM] | ble | ble:ADDRESS | sample:NAME | a recording's path"
 
@@ -24,10 +27,13 @@ def make_source(spec: str, *, keep_looking: bool = False) -> Source:
         return _make_ble_source(spec, keep_looking)
     path = recording_path(spec)
     from biofeedback.sources.replay import ReplaySource
-    from biofeedback.storage.recordings import load_recording
+    from biofeedback.storage.recordings import load_recording, replay_events
 
     recording = load_recording(path)
-    return ReplaySource(recording.events, path.name, recording.header.get("device"), recording.source_kind)
+    problems = recording.problems()
+    for problem in problems:  # on stderr now; the window says it when the replay starts
+        log.warning("biofeedback: %s: %s.", spec, problem)
+    return ReplaySource(replay_events(recording), path.name, recording.header.get("device"), recording.source_kind, problems)
 
 
 def recording_path(spec: str) -> Path:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from biofeedback.core.pacer import PacerSettings
+
 #: The moods a person can pick, lowest first; a rating stores the index + 1 (1..5).
 MOODS = ("very low", "low", "okay", "good", "very good")
 
@@ -35,6 +37,18 @@ class MarkerEdit:
     label: str
     note: str = ""
     deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PacerChange:
+    """From ``t`` on (s), the pacer guided with ``settings`` (None: breathing freely).
+
+    A session file's ``pacer`` event, as a replay hands it to the session core, so a replay shows
+    the pacer that was recorded, with its breaths where they were.
+    """
+
+    t: float
+    settings: PacerSettings | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from biofeedback.core.annotations import Marker, MarkerEdit, PhaseChange, Rating
+from biofeedback.core.annotations import Marker, MarkerEdit, PacerChange, PhaseChange, Rating
 from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings, PacerState, pacer_state
 from biofeedback.core.ring import RingBuffer
-from biofeedback.core.samples import Battery, BloodPressure, LinkState, Sample, SourceChange, SourceEvent, SourceInfo, Status
+from biofeedback.core.samples import Battery, BloodPressure, LinkState, Sample, SourceChange, SourceEvent, SourceInfo, SourceKind, Status
 from biofeedback.core.timeline import BeatBatch, BeatTimeline
 
 #: Beats kept for live plots: about 40 minutes at 60 bpm.
@@ -40,6 +40,10 @@ SYNC_INTERVAL_S = 1.0
 
 #: The pacer a session starts with: 6 breaths/min, in 4 s, out 6 s.
 DEFAULT_PACER = PacerSettings.from_rate(6.0)
+
+#: Pacer changes remembered for drawing the breathing guide's past: far more than fit in a
+#: plot's window (a change every few seconds for a couple of minutes), and bounded.
+PACER_HISTORY = 64
 
 #: Points per breath in the tabulated pacer wave; interpolating 400 points errs by < 1e-4 of a
 #: breath, and tabulating once per pacer spares about 1.5 ms per plot redraw.
@@ -88,6 +92,8 @@ class SessionListener:
     def phase_changed(self, phase: PhaseChange) -> None: ...
     def source_changed(self, info: SourceInfo | None) -> None: ...
     def recording_changed(self, path: Any) -> None: ...
+    def recording_pending(self, pending: bool) -> None: ...
+    def session_ended(self) -> None: ...
     def error_occurred(self, message: str) -> None: ...
     def reset(self) -> None: ...
 
@@ -155,6 +161,9 @@ class SessionCore:
         #: Session settings stored in each new file's header (clock speed, ...).
         self.settings = dict(settings or {})
         self.sink: SessionSink | None = None
+        #: A file is wanted but waits for the strap's first sample (a strap that never connects
+        #: leaves no empty file behind).
+        self.recording_pending = False
         self._last_sync = -math.inf
         self._initial_pacer = pacer
         self.timeline = timeline if timeline is not None else BeatTimeline()
@@ -163,10 +172,16 @@ class SessionCore:
     def _clear(self, pacer: PacerSettings | None, now: float) -> None:
         self.pacer = pacer
         self.pacer_start = now
+        #: (start s, settings) of each pacer in force, oldest first: the drawn guide keeps its past.
+        self.pacer_history: list[tuple[float, PacerSettings | None]] = [(now, pacer)]
         if self.analyzer is not None:
             self.analyzer.set_pacer(pacer)
         self.source: SourceInfo | None = getattr(self, "source", None)
         self.status: Status | None = None
+        #: A recording played back has reached its end (the clock stops; the plots keep the data).
+        self.ended = False
+        #: Samples from the present source so far.
+        self.source_samples = 0
         self.metrics: LiveMetrics | None = None
         #: Time from the newest beat to its arrival here, s (None before the first beat).
         self.beat_latency_s: float | None = None
@@ -176,7 +191,7 @@ class SessionCore:
         self.ratings: list[Rating] = []
         self.blood_pressure: list[BloodPressure] = []
         self.phase: PhaseChange | None = None
-        self._breath_table: tuple[PacerSettings, np.ndarray, np.ndarray] | None = None
+        self._breath_tables: dict[PacerSettings, tuple[np.ndarray, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ sources and events
 
@@ -185,6 +200,19 @@ class SessionCore:
         if isinstance(event, BloodPressure):
             self.add_blood_pressure(event)
             return BeatBatch()
+        if isinstance(event, PacerChange):  # a recording's pacer, as it was recorded
+            self._apply_pacer(event.settings, event.t)
+            return BeatBatch()
+        if isinstance(event, Marker):  # a recording's marker
+            self.markers.append(event)
+            if self.sink is not None:
+                self.sink.write(event)
+            self.listener.marker_added(event)
+            return BeatBatch()
+        if isinstance(event, Sample):
+            self.source_samples += 1
+            if self.recording_pending:
+                self._open_file(now)
         batch = self.timeline.add_event(event)
         sink = self.sink
         if sink is not None:
@@ -197,6 +225,9 @@ class SessionCore:
         elif isinstance(event, Status):
             self.status = event
             listener.status_changed(event)
+            if event.state is LinkState.FINISHED and not (self.source is not None and self.source.live):
+                self.ended = True
+                listener.session_ended()
         elif isinstance(event, Battery):
             listener.battery_changed(event.percent)
         if batch.times:
@@ -237,6 +268,8 @@ class SessionCore:
         previous, self.source = self.source, info
         self.timeline.mark_break(now)
         self.status = None
+        self.ended = False
+        self.source_samples = 0
         recording = self.sink is not None
         same_person_strap = recording and previous is not None and previous.live and info.live and previous.kind is info.kind
         if same_person_strap:
@@ -269,12 +302,21 @@ class SessionCore:
         alone (choosing it again does not restart the breath)."""
         if settings == self.pacer:
             return
+        self._apply_pacer(settings, now)
+
+    def _apply_pacer(self, settings: PacerSettings | None, start: float) -> None:
+        """The pacer ``settings`` guides from session time ``start`` on (its first breath begins then)."""
         self.pacer = settings
-        self.pacer_start = now
+        self.pacer_start = start
+        history = self.pacer_history
+        while history and history[-1][0] >= start:  # a change at the same moment replaces the last
+            history.pop()
+        history.append((start, settings))
+        del history[:-PACER_HISTORY]
         if self.analyzer is not None:
             self.analyzer.set_pacer(settings)
         if self.sink is not None:
-            self.sink.write_pacer(now, pacer_record(settings))
+            self.sink.write_pacer(start, pacer_record(settings))
         self.listener.pacer_changed(settings)
 
     def add_marker(self, now: float, label: str = "Marker", note: str = "") -> Marker:
@@ -332,11 +374,30 @@ class SessionCore:
     def recording_path(self) -> Any:
         return None if self.sink is None else self.sink.path
 
+    @property
+    def waits_for_first_sample(self) -> bool:
+        """A strap that has sent nothing yet (it may never connect)."""
+        return self.source is not None and self.source.kind is SourceKind.STRAP and self.source_samples == 0
+
     def start_recording(self, now: float) -> bool:
         """Start saving this session to a new file, from now on. False if it cannot be made
-        (the listener hears why) or no file can be made at all."""
+        (the listener hears why) or no file can be made at all.
+
+        On a strap that has sent nothing yet the file is made with its first sample
+        (:attr:`recording_pending`), so a strap that never connects leaves no empty file."""
         if self.sink is not None or self.open_sink is None:
             return self.sink is not None
+        if self.waits_for_first_sample:
+            if not self.recording_pending:
+                self.recording_pending = True
+                self.listener.recording_pending(True)
+            return True
+        return self._open_file(now)
+
+    def _open_file(self, now: float) -> bool:
+        if self.recording_pending:
+            self.recording_pending = False
+            self.listener.recording_pending(False)
         try:
             self.sink = self.open_sink(RecordingStart(now, self.source, self.person, self.settings))
         except (SinkError, OSError) as exc:
@@ -351,6 +412,9 @@ class SessionCore:
 
     def stop_recording(self, now: float) -> Any:
         """Close the session file (the session goes on unsaved). Returns the file's path."""
+        if self.recording_pending:
+            self.recording_pending = False
+            self.listener.recording_pending(False)
         if self.sink is None:
             return None
         sink, self.sink = self.sink, None
@@ -404,21 +468,46 @@ class SessionCore:
         return None if self.pacer is None else self.pacer.breaths_per_min / 60.0
 
     def pacer_wave(self, start: float, stop: float, step: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-        """The guided lung volume (0..1) sampled every ``step`` s between session times, on a grid
-        fixed to the pacer's start so the drawn wave does not shimmer as it scrolls."""
-        if self.pacer is None or stop <= start:
-            return np.empty(0), np.empty(0)
-        first = self.pacer_start + np.ceil((max(start, self.pacer_start) - self.pacer_start) / step) * step
-        t = np.arange(first, stop, step)
-        grid, volume = self._one_breath()
-        return t, np.interp(np.mod(t - self.pacer_start, self.pacer.period_s), grid, volume)
+        """The guided lung volume (0..1) sampled every ``step`` s between session times.
 
-    def _one_breath(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._breath_table is None or self._breath_table[0] != self.pacer:
-            grid = np.linspace(0.0, self.pacer.period_s, _BREATH_POINTS + 1)
-            volume = np.array([pacer_state(self.pacer, x).volume for x in grid[:-1]] + [0.0])
-            self._breath_table = (self.pacer, grid, volume)
-        return self._breath_table[1], self._breath_table[2]
+        Each pacer that was in force draws its own stretch, on a grid fixed to its start (so the
+        wave does not shimmer as it scrolls), and a change keeps the guide already drawn. Where
+        the pacer was off there are no points; the stretches are separated by a NaN, so a line
+        or area drawn through them breaks there.
+        """
+        if stop <= start:
+            return np.empty(0), np.empty(0)
+        history = self.pacer_history
+        times: list[np.ndarray] = []
+        volumes: list[np.ndarray] = []
+        for i, (begin, pacer) in enumerate(history):
+            end = history[i + 1][0] if i + 1 < len(history) else stop
+            lo, hi = max(start, begin), min(stop, end)
+            if pacer is None or hi <= lo:
+                continue
+            first = begin + np.ceil((lo - begin) / step - 1e-9) * step
+            t = np.arange(first, hi, step)
+            if not len(t):
+                continue
+            grid, volume = self._one_breath(pacer)
+            if times:
+                times.append(np.array([t[0]]))
+                volumes.append(np.array([np.nan]))
+            times.append(t)
+            volumes.append(np.interp(np.mod(t - begin, pacer.period_s), grid, volume))
+        if not times:
+            return np.empty(0), np.empty(0)
+        return np.concatenate(times), np.concatenate(volumes)
+
+    def _one_breath(self, pacer: PacerSettings) -> tuple[np.ndarray, np.ndarray]:
+        table = self._breath_tables.get(pacer)
+        if table is None:
+            grid = np.linspace(0.0, pacer.period_s, _BREATH_POINTS + 1)
+            volume = np.array([pacer_state(pacer, x).volume for x in grid[:-1]] + [0.0])
+            if len(self._breath_tables) > 8:
+                self._breath_tables.clear()
+            table = self._breath_tables[pacer] = (grid, volume)
+        return table
 
     def _plotted(self, since: float | None) -> np.ndarray:
         data = self.beats.view()

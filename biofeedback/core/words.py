@@ -38,6 +38,9 @@ LOOKING_FOR_STRAP = _("Looking for your heart-rate strap...")
 OUT_OF_REACH = _("The strap is out of reach for a moment. It will reconnect by itself.")
 WAITING_FOR_HEARTBEAT = _("Waiting for your heartbeat.")
 RECORDING_ENDED = _("The recording has ended.")
+REPLAYING = _("Replaying {name}.")
+REPLAY_ENDED = _("The recording {name} has ended.")
+REPLAY_PROBLEMS = _("Parts of it could not be read: {problems}.")
 
 # ---- the demo
 

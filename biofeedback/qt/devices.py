@@ -303,6 +303,10 @@ class SourceRunner(QObject):
     def switch(self, source: Source, keep_recording: bool | None = None) -> SourceBridge:
         """Stop the current source (if any) and start ``source``.
 
+        A recording opened in place of the running session replaces it: the session clock
+        starts again from 0 and the session core is reset, so plots, clock and status start
+        afresh. So does a live source that follows a recording.
+
         ``keep_recording``: see :meth:`SessionCore.source_started` (None: save a session on a
         source that is saved by default, a strap)."""
         old = self.bridge
@@ -314,7 +318,13 @@ class SourceRunner(QObject):
                     pass
             old.stop(timeout=0)
             self._retired.append(old)
-        self.controller.source_started(source.describe(), keep_recording)
+        info = source.describe()
+        if old is not None and (not info.live or not old.source.describe().live):
+            # a recording replaces the running session, or the session follows a recording:
+            # it starts afresh (plots, clock, status, markers), never appended to the other
+            self.clock.restart()
+            self.controller.reset(None)
+        self.controller.source_started(info, keep_recording)
         bridge = SourceBridge(source, self.clock, self)
         bridge.event_received.connect(self.controller.on_event)
         bridge.failed.connect(self.controller.on_failed)

@@ -71,6 +71,13 @@ class _SignalRelay(SessionListener):
     def recording_changed(self, path) -> None:
         self.c.recording_changed.emit(path)
 
+    def recording_pending(self, pending: bool) -> None:
+        self.c.recording_pending_changed.emit(pending)
+
+    def session_ended(self) -> None:
+        self.c.clock.pause()  # the session time, and the pacer with it, stop where the recording did
+        self.c.session_ended.emit()
+
     def error_occurred(self, message: str) -> None:
         self.c.error_occurred.emit(message)
 
@@ -93,6 +100,8 @@ class SessionController(QObject):
     phase_entered = Signal(object)  # PhaseChange
     source_changed_to = Signal(object)  # SourceInfo
     recording_changed = Signal(object)  # Path of the session file being written, or None
+    recording_pending_changed = Signal(bool)  # a file waits for the strap's first sample
+    session_ended = Signal()  # a recording played back reached its end; the clock stands still
     error_occurred = Signal(str)  # a message for people
     metrics_updated = Signal(object)  # LiveMetrics, after each batch of new beats
     session_reset = Signal()  # the core starts afresh (a recording opened, a seek in review)
@@ -152,6 +161,20 @@ class SessionController(QObject):
         """Start afresh (plots, beats, status, annotations cleared; the file closed)."""
         self.core.reset(self.clock.now(), source)
 
+    @property
+    def ended(self) -> bool:
+        """A recording played back has reached its end."""
+        return self.core.ended
+
+    @property
+    def recording_pending(self) -> bool:
+        return self.core.recording_pending
+
+    @property
+    def recording(self) -> bool:
+        """A session file is being written, or waits for the strap's first sample."""
+        return self.core.recording or self.core.recording_pending
+
     def tick(self) -> None:
         self.core.tick(self.clock.now())
 
@@ -205,6 +228,9 @@ class SessionController(QObject):
         return self.clock.now()
 
     def pacer_now(self) -> PacerState | None:
+        """The pacer's state now (None without a pacer, and once a recording played back has ended)."""
+        if self.core.ended:
+            return None
         return self.core.pacer_now(self.clock.now())
 
     def pacer_wave(self, start: float, stop: float, step: float = 0.5) -> tuple[np.ndarray, np.ndarray]:

@@ -22,6 +22,17 @@ _PARAMS = {
 }
 
 
+def _number(text: str, kind: type) -> float | int:
+    """``text`` as a finite ``kind`` (int or float), or a ValueError whose words are for people."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError("give a whole number" if kind is int else "give a number") from None
+    if not np.isfinite(value):
+        raise ValueError("give a finite number")
+    return value
+
+
 def parse_demo_query(query: str) -> tuple[SimulatorParams, float | None]:
     """Parse ``resonance=5.0&seed=3&hr=70&ectopic=0.01&pace=6``.
 
@@ -34,12 +45,12 @@ def parse_demo_query(query: str) -> tuple[SimulatorParams, float | None]:
         value = values[-1]
         try:
             if key == "pace":
-                pace = float(value)
+                pace = _number(value, float)
                 if not 3.0 <= pace <= 12.0:
                     raise ValueError("pace must be 3-12 breaths/min")
             elif key in _PARAMS:
                 name, kind = _PARAMS[key]
-                kwargs[name] = kind(value)
+                kwargs[name] = _number(value, kind)
             else:
                 known = ", ".join([*_PARAMS, "pace"])
                 raise SourceError(f"Unknown demo setting '{key}'. Known settings: {known}.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from biofeedback.core.samples import LinkState, SourceEvent, SourceInfo, SourceKind, Status
+from biofeedback.core import words
+from biofeedback.core.samples import LinkState, Sample, SourceEvent, SourceInfo, SourceKind, Status
 from biofeedback.sources.base import Emit, Source
 from biofeedback.sources.clock import SessionClock
 
@@ -21,16 +22,28 @@ class ReplaySource(Source):
     Parameters
     ----------
     events : sequence of source events
+        Samples, statuses and batteries, and what people recorded besides (``PacerChange`` and
+        ``Marker`` from :func:`biofeedback.storage.recordings.replay_events`), in time order.
     name : str
         The recording's file name, for people and the session header.
     device : dict, optional
         The recorded device, as far as known.
     kind : SourceKind
         ``REPLAY`` for our own session files, ``IMPORT`` for other apps' recordings.
+    problems : sequence of str
+        What could not be read of the file (``SessionData.problems()``), said when the replay starts.
     """
 
-    def __init__(self, events: Sequence[SourceEvent], name: str, device: dict[str, str] | None = None, kind: SourceKind = SourceKind.REPLAY) -> None:
+    def __init__(
+        self,
+        events: Sequence[SourceEvent],
+        name: str,
+        device: dict[str, str] | None = None,
+        kind: SourceKind = SourceKind.REPLAY,
+        problems: Sequence[str] = (),
+    ) -> None:
         self.events = events
+        self.problems = tuple(problems)
         self.name = name
         self.spec = name
         self.kind = kind
@@ -45,14 +58,18 @@ class ReplaySource(Source):
     async def run(self, emit: Emit, clock: SessionClock) -> None:
         start = clock.now()
         name = self.name
-        emit(Status(start, LinkState.STREAMING, f"Replaying {name}.", self.device_info()))
-        # the first event arrives within a second of the start, as a strap's first notification does
-        first = self.events[0].t if len(self.events) else 0.0
+        message = words.REPLAYING.format(name=name)
+        if self.problems:
+            message += " " + words.REPLAY_PROBLEMS.format(problems="; ".join(self.problems))
+        emit(Status(start, LinkState.STREAMING, message, self.device_info()))
+        # the first sample arrives within a second of the start, as a strap's first notification
+        # does; what the file says before it (the pacer in force, which began earlier) comes at once
+        first = next((e.t for e in self.events if isinstance(e, Sample)), self.events[0].t if len(self.events) else 0.0)
         offset = start - max(first - 1.0, 0.0)
         last = start
         for event in self.events:
             t = offset + event.t
             await clock.sleep_until(t)
             emit(dataclasses.replace(event, t=t))
-            last = t
-        emit(Status(last, LinkState.FINISHED, f"The recording {name} has ended."))
+            last = max(last, t)
+        emit(Status(last, LinkState.FINISHED, words.REPLAY_ENDED.format(name=name)))

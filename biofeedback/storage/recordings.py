@@ -32,3 +32,25 @@ def load_recording(path: str | os.PathLike[str], as_packets: bool = True) -> Ses
     rr = read_rr_text(path)
     header = {"format": "rr-text", "source": str(path), "device": {}, "settings": {}}
     return SessionData(path=path, header=header, events=rr_to_samples(rr) if as_packets else [], ended_cleanly=True, rr_ms=rr)
+
+
+def replay_events(data: SessionData) -> list:
+    """What a replay of ``data`` emits, in time order: its source events, and the pacer and the
+    markers as they were recorded (``PacerChange`` and ``Marker`` events the session core applies).
+
+    A recording without a recorded pacer (RR text, another app's file) replays with none, so
+    the screens never draw a guide the person did not follow.
+    """
+    from biofeedback.core.annotations import PacerChange
+    from biofeedback.core.samples import Sample
+    from biofeedback.core.session import pacer_from_record
+
+    events = list(data.events)
+    first = next((e.t for e in events if isinstance(e, Sample)), events[0].t if events else 0.0)
+    pacers = [PacerChange(t, pacer_from_record(settings)) for t, settings in data.pacer_changes]
+    if not pacers:
+        pacers = [PacerChange(first, None)]
+    # at equal times the pacer and the markers come before the sample, as they were written
+    added = [(e.t, 0, e) for e in (*pacers, *data.markers)]
+    ordered = sorted([*added, *((e.t, 1, e) for e in events)], key=lambda item: (item[0], item[1]))
+    return [e for _, _, e in ordered]
