@@ -15,8 +15,8 @@ from biofeedback.resources import sample_stream
 from biofeedback.storage.session_file import read_session
 
 
-def run(*args, timeout=60, **kwargs):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def run(*args, timeout=60, env_extra=None, **kwargs):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
     return subprocess.run(
         [sys.executable, "-m", "biofeedback", *args], capture_output=True, text=True, timeout=timeout, env=env, **kwargs
     )
@@ -167,22 +167,32 @@ def test_record_does_not_import_qt(tmp_path):
 
 
 def test_window_screenshot(tmp_path):
-    png = tmp_path / "window.png"
-    result = run("--source", "demo", "--speed", "10", "--screenshot", str(png), "--quit-after", "3")
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    """A first start opens the home screen (the orb, one Start session); --view clinic the dashboard."""
     from PySide6.QtGui import QImage
 
-    image = QImage(str(png))
+    home, clinic = tmp_path / "home.png", tmp_path / "clinic.png"
+    for png, extra in ((home, ()), (clinic, ("--view", "clinic"))):
+        fresh = {"XDG_CONFIG_HOME": str(tmp_path / "config")}  # a first start: no remembered screen
+        result = run("--source", "demo", "--speed", "10", "--screenshot", str(png), "--quit-after", "3", *extra, env_extra=fresh)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+    def count(image, test):
+        return sum(1 for x in range(0, image.width(), 3) for y in range(0, image.height(), 3) if test(image.pixelColor(x, y)))
+
+    image = QImage(str(home))
     assert image.width() >= 800 and image.height() >= 500
-    # a living screen: the heart-rate trace (Okabe-Ito orange) is drawn
-    orange = sum(
-        1
-        for x in range(0, image.width(), 3)
-        for y in range(0, image.height(), 3)
-        if _near(image.pixelColor(x, y), (0xE6, 0x9F, 0x00))
-    )
-    assert orange > 30
+    orb = count(image, lambda c: c.blue() > c.red() + 60 and c.blue() > 110)  # the calm blue orb
+    orange = count(image, lambda c: _near(c, (0xE6, 0x9F, 0x00)))
+    assert orb > 300 and orange < 30  # no heart-rate trace on the patient's screen
+    # the dashboard: a living screen, the heart-rate trace (Okabe-Ito orange) is drawn
+    assert count(QImage(str(clinic)), lambda c: _near(c, (0xE6, 0x9F, 0x00))) > 30
+
+
+def test_a_screenshot_that_cannot_be_saved_exits_non_zero(tmp_path):
+    result = run("--source", "demo", "--screenshot", str(tmp_path / "no" / "such" / "folder" / "x.png"), "--quit-after", "1")
+    assert result.returncode == 2
+    assert "could not save the screenshot" in result.stderr and "Traceback" not in result.stderr
 
 
 def _near(colour, rgb, tol=40):

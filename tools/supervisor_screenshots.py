@@ -1,71 +1,81 @@
-"""Render the supervisor view (light and dark) after about 90 s of a demo session, to PNG.
+"""Render the main window (home screen and clinic view) on a 1280x720 and a 1920x1080 screen, to PNG.
 
 Usage::
 
     python tools/supervisor_screenshots.py [--out docs/screenshots] [--session-s 90] [--speed 15]
+                                           [--screens 1280x720,1920x1080]
 
-The demo person follows the pacer and has an occasional ectopic beat, so the tachogram shows
-its artefact marks; a marker is added half-way. Runs offscreen; the session clock runs
-``--speed`` times faster than real time.
+The window is built and wired as ``biofeedback`` builds it (``app/gui.py``), on an offscreen
+screen of each size, and sized as it sizes itself there. A demo person who follows the pacer
+and has an occasional ectopic beat runs for ``--session-s`` seconds of session time (the clock
+at ``--speed`` times real time); a marker is added half-way, and on the home screen a session
+with a 10-minute goal runs for the second half. Each screen size runs in its own process, since
+the offscreen platform takes its screen when it starts.
+
+Files: ``home-WxH.png``, ``clinic-dark-WxH.png``, ``clinic-light-WxH.png``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
 
-from biofeedback.core.live import LiveAnalyzer  # noqa: E402
-from biofeedback.qt.bridge import SourceBridge  # noqa: E402
-from biofeedback.qt.main_window import MainWindow  # noqa: E402
-from biofeedback.qt.session_controller import SessionController  # noqa: E402
-from biofeedback.qt.settings import MemoryStore, Settings  # noqa: E402
-from biofeedback.sources.clock import SessionClock  # noqa: E402
-from biofeedback.sources.demo import DemoSource  # noqa: E402
-from biofeedback.core.session import SessionCore  # noqa: E402
+    from biofeedback.app import gui, make_source
+    from biofeedback.app.session import make_core
+    from biofeedback.qt.devices import MemoryStrapStore
+    from biofeedback.qt.main_window import MainWindow
+    from biofeedback.qt.session_controller import SessionController
+    from biofeedback.qt.settings import MemoryStore, Settings
+    from biofeedback.sources.clock import SessionClock
 
+    app = gui._qt_application()
 
-def run_until(app: QApplication, clock: SessionClock, t: float) -> None:
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if clock.now() >= t else None)
-    timer.start(20)
-    loop.exec()
-    timer.stop()
+    def run_until(clock, t: float) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if clock.now() >= t else None)
+        timer.start(20)
+        loop.exec()
+        timer.stop()
 
-
-def render(app: QApplication, appearance: str, out: Path, session_s: float, speed: float) -> None:
-    clock = SessionClock(speed)
-    source = DemoSource.from_query("seed=5&ectopic=0.02", "demo")
-    controller = SessionController(clock, SessionCore(LiveAnalyzer()))
-    bridge = SourceBridge(source, clock)
-    bridge.event_received.connect(controller.on_event)
-    controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
-    window = MainWindow(controller, Settings(MemoryStore({"supervisor/appearance": appearance})))
-    source.follow_pacer(controller.pacer, controller.pacer_start)
-    window.resize(1366, 860)
-    window.show()
-    bridge.start()
-    try:
-        run_until(app, clock, session_s / 2)
-        controller.add_marker("Eyes closed")
-        run_until(app, clock, session_s)
-        window.redraw()
-        app.processEvents()
-        path = out / f"supervisor-{appearance}.png"
-        if not window.grab().save(str(path)):
-            raise SystemExit(f"Could not save {path}")
-        print(f"{path}: {clock.now():.0f} s of session, {controller.beat_count} beats")
-    finally:
-        bridge.stop()
-        controller.close()
-        window.close()
+    for mode, appearance in (("home", "dark"), ("clinic", "dark"), ("clinic", "light")):
+        clock = SessionClock(speed)
+        controller = SessionController(clock, make_core(speed))
+        settings = Settings(MemoryStore({"supervisor/appearance": appearance, "window/mode": mode, "home/goal_min": 10}))
+        window = MainWindow(controller, settings)
+        runner = gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())
+        gui._attach_client_view(window, controller, None)
+        window.show()
+        runner.switch(make_source("demo?seed=5&ectopic=0.02"), keep_recording=False)
+        try:
+            run_until(clock, session_s / 2)
+            marker = controller.add_marker("Eyes closed")
+            if mode == "home":
+                window.begin_session()
+            else:
+                controller.edit_marker(marker.id, "Eyes closed", "asked to rest the eyes")
+            run_until(clock, session_s)
+            window.redraw()
+            app.processEvents()
+            name = f"home-{tag}.png" if mode == "home" else f"clinic-{appearance}-{tag}.png"
+            path = out / name
+            if not window.grab().save(str(path)):
+                raise SystemExit(f"Could not save {path}")
+            print(f"{path}: {window.width()}x{window.height()} window, {clock.now():.0f} s of session, {controller.beat_count} beats")
+        finally:
+            runner.stop()
+            controller.close()
+            window.close()
 
 
 def main() -> int:
@@ -73,11 +83,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--session-s", type=float, default=90.0)
     parser.add_argument("--speed", type=float, default=15.0)
+    parser.add_argument("--screens", default="1280x720,1920x1080")
+    parser.add_argument("--this-screen", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
     args.out.mkdir(parents=True, exist_ok=True)
-    for appearance in ("dark", "light"):
-        render(app, appearance, args.out, args.session_s, args.speed)
+    if args.this_screen:
+        render_on_this_screen(args.out, args.session_s, args.speed, args.this_screen)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for screen in args.screens.split(","):
+            width, height = (int(x) for x in screen.split("x"))
+            config = Path(tmp) / f"{screen}.json"
+            config.write_text(json.dumps({"screens": [{"name": "s", "x": 0, "y": 0, "width": width, "height": height, "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+            env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}", XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
+            command = [sys.executable, __file__, "--out", str(args.out), "--session-s", str(args.session_s), "--speed", str(args.speed), "--this-screen", screen]
+            subprocess.run(command, env=env, check=True)
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from biofeedback.app.cli import USAGE_ERROR, UsageError, build_parser
+from biofeedback.app.cli import USAGE_ERROR, UsageError, build_parser, check_option_places
 from biofeedback.app.sources import default_source_spec, make_source
 from biofeedback.sources.base import SourceError
 from biofeedback.storage.session_file import SessionFileError
@@ -20,9 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     from biofeedback.app import gui, logs
 
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        check_option_places(parser, list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(argv)
         logs.configure(args.verbose)
         handler = getattr(args, "handler", gui.run)
+        if getattr(args, "install_desktop_entry", False):
+            from biofeedback.app import desktop
+
+            handler = desktop.run
         return handler(args)
     except (UsageError, SourceError, SessionFileError) as exc:
         print(f"biofeedback: {exc}", file=sys.stderr)

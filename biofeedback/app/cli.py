@@ -62,13 +62,50 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from biofeedback.app import analyze, gui, record, scan
+    from biofeedback.app import analyze, desktop, gui, record, scan
 
     parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
     parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     gui.add_arguments(parser)
+    desktop.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     for command in (record, analyze, scan):
         command.add_parser(sub)
     return parser
+
+
+#: Options every command takes, wherever they are given.
+_SHARED = {"-h", "--help", "-v", "--verbose", "--version"}
+
+
+def check_option_places(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Say plainly when an option is given to a command that does not have it.
+
+    argparse would say "unrecognized arguments", or worse, take a window option given before a
+    command and silently ignore it (``biofeedback --speed 10 analyze x``).
+    """
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    if sub is None:
+        return
+    window = {o for o in parser._option_string_actions if o not in _SHARED}
+    at = next((i for i, token in enumerate(argv) if token in sub.choices), None)
+    if at is None:
+        return
+    command = argv[at]
+    own = set(sub.choices[command]._option_string_actions)
+    for token in argv[:at]:
+        name = token.split("=", 1)[0]
+        if name in window:
+            if name in own:
+                raise UsageError(f"Give {name} after the command: 'biofeedback {command} {name} ...'.")
+            raise UsageError(f"{name} is an option of the window, not of 'biofeedback {command}'. See 'biofeedback {command} --help'.")
+    for token in argv[at + 1 :]:
+        name = token.split("=", 1)[0]
+        if not name.startswith("--") or name in own or name in _SHARED:
+            continue
+        if name in window:
+            raise UsageError(f"{name} is an option of the window, not of 'biofeedback {command}'. See 'biofeedback {command} --help'.")
+        owner = next((other for other, p in sub.choices.items() if name in p._option_string_actions), None)
+        if owner is not None:
+            raise UsageError(f"{name} is an option of 'biofeedback {owner}', not of 'biofeedback {command}'. See 'biofeedback {command} --help'.")

@@ -28,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="save the session to the data folder (default: yes for a strap, no for the demo and replays)",
     )
     parser.add_argument("--quit-after", type=cli.positive_float, default=None, metavar="S", help="quit after S seconds of real time")
+    parser.add_argument(
+        "--view",
+        choices=("home", "clinic"),
+        default=None,
+        help="open on the home screen or the clinic view (default: the one used last; home the first time)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
     clock = SessionClock(args.speed)
     controller = SessionController(clock, make_core(args.speed))
     window = _main_window(controller)
+    if args.view:
+        window.set_mode(args.view)
     runner = _attach_sources(window, controller, clock)
     _attach_client_view(window, controller, args.client_screen)
+    _attach_session_flow(window)
     window.show()
     runner.switch(source, keep_recording=args.record)
     if args.record is False:
@@ -98,9 +107,22 @@ def _main_window(controller):
     from PySide6.QtCore import QSettings
 
     from biofeedback.qt.main_window import MainWindow
-    from biofeedback.qt.settings import Settings
+    from biofeedback.qt.settings import Settings, make_private
 
-    return MainWindow(controller, Settings(QSettings()))  # preferences persist per user
+    store = QSettings()  # preferences persist per user
+    make_private(store.fileName())  # owner-only, like the sessions
+    return MainWindow(controller, Settings(store))
+
+
+def _attach_session_flow(window) -> None:
+    """Start and stop a session. The window's ``session_start_requested`` and
+    ``session_stop_requested`` go straight to ``begin_session`` and ``end_session`` today
+    (``MainWindow(default_flow=True)``); steps such as "rate how you feel", "take blood pressure"
+    and "show the summary" go here: build the window with ``default_flow=False``, connect
+    ``session_start_requested`` to the steps before, which call ``window.begin_session()`` when
+    done, and ``session_stop_requested`` to ``window.end_session``, whose ``session_stopped(path)``
+    then leads to the steps after."""
+    window.session_stopped.connect(lambda path: log.info("Session saved to %s.", path) if path else None)
 
 
 def _attach_sources(window, controller, clock, strap_store=None, scan_s: float = 5.0):
@@ -118,11 +140,18 @@ def _attach_sources(window, controller, clock, strap_store=None, scan_s: float =
 
         return await ble_scan(timeout)
 
+    from biofeedback.core.session import saved_from_home
+    from biofeedback.storage import paths
+
     runner = SourceRunner(controller, clock, window)
     devices = DeviceController(scan, strap_store if strap_store is not None else strap_memory(), scan_s, window)
     panel = DevicePanel()
     window.device_area.addWidget(panel)
-    window.devices, window.device_panel = devices, panel  # reachable for tests and menus
+    window.devices, window.device_panel, window.runner = devices, panel, runner  # reachable for tests and menus
+    try:
+        panel.recordings_folder = window.recordings_folder = str(paths.sessions_dir())
+    except OSError:
+        pass
     controller.status_changed.connect(devices.on_status)
     controller.sample_received.connect(devices.on_sample)
     controller.battery_changed.connect(devices.on_battery)
@@ -132,16 +161,36 @@ def _attach_sources(window, controller, clock, strap_store=None, scan_s: float =
     devices.scan_failed.connect(panel.show_scan_error)
     panel.scan_requested.connect(devices.scan)
     panel.connect_requested.connect(devices.choose)
+    # the home screen: the strap in plain words, and one button to find and connect it
+    home = window.home
+    devices.state_changed.connect(home.show_strap)
+    devices.several_found.connect(home.offer_straps)
+    home.strap_requested.connect(devices.find_and_connect)
+    home.strap_picked.connect(devices.choose)
+
+    def recording_policy(info):
+        """At home a session is saved from Start session on (and a strap that takes over a
+        running session keeps saving it); the clinic view saves a strap's session as it comes."""
+        if window.mode != "home":
+            return None
+        return window.session_running and saved_from_home(info)
+
+    runner.recording_policy = recording_policy
 
     def switch(spec: str) -> None:
         try:
             runner.switch(make_source(spec, keep_looking=True))
         except (cli.UsageError, SourceError, SessionFileError) as exc:
+            log.warning("biofeedback: %s", exc)
             panel.show_scan_error(str(exc))
+            window.status_label.setText(str(exc))
+            home.show_message(str(exc))
 
     devices.device_chosen.connect(lambda address: switch(f"ble:{address}"))
     panel.demo_requested.connect(lambda: switch("demo"))
+    home.demo_requested.connect(lambda: switch("demo"))
     panel.recording_chosen.connect(switch)
+    window.recording_chosen.connect(switch)
     runner.source_started.connect(lambda source: devices.on_source_started(source.describe()))
     runner.source_started.connect(lambda source: follow_pacer(source, controller.core))
     controller.pacer_changed.connect(lambda _pacer: runner.source is not None and follow_pacer(runner.source, controller.core))
@@ -159,6 +208,23 @@ def _attach_client_view(window, controller, screen: int | None) -> None:
     window.client_view_requested.connect(client.show_default)
     window.client_preferences_changed.connect(client.apply_settings)
     window.client_launcher = client
+    # the home screen's calm view: the same look, motion and sound, chosen in the same places
+    from biofeedback.qt.motion import ReducedMotion
+
+    calm = window.home.calm
+    motion = ReducedMotion(str(settings.value("client/reduced_motion")), window)
+    calm.set_theme(str(settings.value("client/theme")))
+    calm.set_reduced_motion(motion.active)
+    motion.changed.connect(calm.set_reduced_motion)
+    calm.theme_chosen.connect(lambda name: window.set_client_preference("client/theme", name))
+    calm.reduced_motion_chosen.connect(lambda on: window.set_client_preference("client/reduced_motion", "on" if on else "off"))
+
+    def take_up() -> None:
+        calm.set_theme(str(settings.value("client/theme")))
+        motion.set_mode(str(settings.value("client/reduced_motion")))
+
+    window.client_preferences_changed.connect(take_up)
+    window.home.follow(controller, audio)
     if screen is not None:
         client.show(screen)
 

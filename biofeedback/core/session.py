@@ -115,6 +115,12 @@ def pacer_from_record(settings: dict[str, Any]) -> PacerSettings | None:
         return None
 
 
+def saved_from_home(info: SourceInfo | None) -> bool:
+    """Whether a session started on the home screen is saved: a strap's, yes; the demo's and a
+    replay's are practice (a simulated heartbeat, or a recording that is saved already)."""
+    return info is not None and info.live and info.kind is not SourceKind.DEMO
+
+
 @dataclass(frozen=True, slots=True)
 class BeatHistory:
     """Every beat of a recording, as arrays (from ``BeatTimeline.arrays()``), for :meth:`SessionCore.start_at`."""
@@ -395,19 +401,21 @@ class SessionCore:
         return self._open_file(now)
 
     def _open_file(self, now: float) -> bool:
-        if self.recording_pending:
-            self.recording_pending = False
-            self.listener.recording_pending(False)
+        was_pending, self.recording_pending = self.recording_pending, False
         try:
             self.sink = self.open_sink(RecordingStart(now, self.source, self.person, self.settings))
         except (SinkError, OSError) as exc:
             self.listener.error_occurred(f"The session cannot be saved: {exc}")
+            if was_pending:
+                self.listener.recording_pending(False)
             return False
         self._last_sync = now
         if self.pacer is not None:  # the breath in progress began at pacer_start, before the file
             self.sink.write_pacer(self.pacer_start, pacer_record(self.pacer))
         self._write_source(now)
         self.listener.recording_changed(self.sink.path)
+        if was_pending:
+            self.listener.recording_pending(False)
         return True
 
     def stop_recording(self, now: float) -> Any:
@@ -545,11 +553,24 @@ class SessionCore:
         nearer_left = np.abs(data[i - 1, 0] - times) <= np.abs(data[np.minimum(i, len(data) - 1), 0] - times)
         return data[np.where(nearer_left, i - 1, i).clip(0, len(data) - 1), 1]
 
-    def coherence_series(self, since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Session times (s) and coherence ratios of the trend, from ``since`` on."""
+    def coherence_series(self, since: float | None = None, max_points: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Session times (s) and coherence ratios of the trend, from ``since`` on.
+
+        ``max_points``: at most about this many, one per equal slice of time (the first of each,
+        and always the newest), so a long session costs a plot no more than a short one. The
+        slices are fixed in session time, so the points kept do not change as the trend scrolls.
+        """
         data = self.coherence_history.view()
         if since is not None and len(data):
             data = data[max(int(np.searchsorted(data[:, 0], since)) - 1, 0) :]
+        if max_points is not None and len(data) > max_points:
+            span = float(data[-1, 0] - data[0, 0])
+            if span > 0:
+                slice_s = span / (max_points - 1)
+                _, first = np.unique(np.floor(data[:, 0] / slice_s), return_index=True)
+                if first[-1] != len(data) - 1:
+                    first = np.append(first, len(data) - 1)
+                data = data[first]
         return data[:, 0], data[:, 1]
 
     @property

@@ -53,6 +53,61 @@ DEMO_DEVICE_NAME = _("Demo (simulated person)")
 COHERENCE_WORDS = {"low": _("settling"), "medium": _("steady"), "high": _("coherent")}
 BREATHE_IN, BREATHE_OUT, HOLD = _("Breathe in"), _("Breathe out"), _("Hold")
 BREATHING_FREELY = _("Breathing freely")
+BREATHE_FREELY = _("Breathe freely")
+#: The pacer's words once a replayed recording has reached its end.
+REPLAY_OVER = _("Replay ended")
+
+# ---- the session a person runs
+
+NO_GOAL = _("No goal")
+GOAL_MINUTES = _("{minutes} minutes")
+GOAL_REACHED = _("{elapsed} · goal reached")
+OF_GOAL = _("{elapsed} of {goal}")
+
+# ---- names of the screens (the application's name is added to window titles by Qt)
+
+CALM_VIEW = _("Calm view")
+CALM_VIEW_TITLE = CALM_VIEW
+CLINIC_VIEW = _("Clinic view")
+HOME_SCREEN = _("Home")
+
+# ---- the home screen
+
+START_SESSION = _("Start session  (Space)")
+STOP_SESSION = _("Stop session  (Space)")
+GOAL_LABEL = _("&Goal")
+GOAL_TIP = _("How long you would like to breathe along. The session goes on past its goal until you stop it.")
+GOAL_REACHED_MESSAGE = _("Goal reached. Carry on as long as you like, or stop the session.")
+CONNECT_STRAP = _("Connect your strap")
+LOOK_AGAIN = _("Look again")
+USE_DEMO = _("Use the demo")
+YOUR_STRAP = _("your strap")
+STRAP_CONNECTED = _("Connected to {name}. Breathe along with the orb.")
+STRAP_BATTERY_LOW = _("Its battery is low ({percent} %): charge it after this session.")
+NO_STRAP_YET = _("No strap connected.")
+DEMO_AT_HOME = _("No strap yet: the orb follows a simulated heartbeat (the demo).")
+REPLAY_AT_HOME = _("Playing a recording.")
+PERSON_TIP = _("Whose session this is (a name of your choice).")
+CLINIC_TIP = _("The therapist's view: plots, metrics and controls.")
+SESSION_STARTED_AT_HOME = _("Breathe along with the orb. Press Stop session when you are done.")
+
+# ---- recording
+
+RECORDING_MARK = _("● Recording {elapsed}")
+RECORDING_WAITS = _("◌ Recording from the first beat")
+RECORDING_WAITS_LONG = _("The session is saved from the strap's first heartbeat on, so a strap that never connects leaves no empty file.")
+RECORDING_TO = _("Recording to {path}")
+SAVED_TO = _("Saved to {path}.")
+NOTHING_SAVED = _("Nothing was saved: no heartbeat arrived.")
+PRACTICE_NOT_SAVED = _("Practice with the demo heartbeat: this session is not saved.")
+RECORDED_PACER = _("The recording's own pacer is shown while it plays.")
+OPEN_LIBRARY = _("Sessions")
+
+# ---- markers and the status bar
+
+MARKER_ADDED = _("{label} added at {time}.")
+NO_MARKERS_YET = _("There are no markers yet: press M to mark a moment.")
+IN_THE_RECORDING = _("In the recording: {message}")
 
 # ---- files
 

@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Iterable
 
-from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ from biofeedback.core.cues import SAFE_LIMITS, SIGNAL_WORDS, Cue, CueScheduler, 
 from biofeedback.core.live import LiveMetrics
 from biofeedback.core.pacer import PacerState, Phase, pacer_state
 from biofeedback.core.samples import Contact, LinkState
+from biofeedback.qt.palette import calm_palette
 from biofeedback.qt.widgets.cue_lamps import CueLamps
 from biofeedback.qt.widgets.pacer_view import PacerView
 from biofeedback.qt.widgets.themes import DEFAULT_THEME, THEMES, Scene
@@ -39,6 +40,8 @@ WARMTH_GLIDE_S = 4.0
 #: Shortest time between two coherence chimes, s: a level hovering at the edge of "high" must not
 #: ring again and again.
 CHIME_MIN_INTERVAL_S = 30.0
+#: Text size of the calm view's right-click menu, pt: read from further away than a desk.
+MENU_POINT_SIZE = 15.0
 #: The lamp row: its height and its gap to the bottom edge, shares of the view's height.
 LAMPS_HEIGHT = 0.09
 LAMPS_MARGIN = 0.012
@@ -72,16 +75,21 @@ class ClientView(QWidget):
         self.scheduler = scheduler if scheduler is not None else CueScheduler(SAFE_LIMITS)
         self.canvas = PacerView(theme_name, self)
         self.lamps = CueLamps(parent=self)
-        self.warmth = Glide.at(0.0, WARMTH_GLIDE_S)
         self.reduced_motion = False
+        self._last_chime = -math.inf
+        self.clear()
+        self.setMinimumSize(480, 360)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+
+    def clear(self) -> None:
+        """Forget the session shown so far (a new session starts: a recording opened, say)."""
+        self.scheduler = CueScheduler(self.scheduler.limits)
+        self.warmth = Glide.at(0.0, WARMTH_GLIDE_S)
         self.level_word = words.COHERENCE_WORDS["low"]
         self.contact = Contact.UNSUPPORTED
         self.link: LinkState | None = None
         self.last_beat_arrival: float | None = None
         self._phase: Phase | None = None
-        self._last_chime = -math.inf
-        self.setMinimumSize(480, 360)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
 
     # ---- data in
 
@@ -108,8 +116,8 @@ class ClientView(QWidget):
         """Skin contact as the strap reports it (``Sample.contact``)."""
         self.contact = contact
 
-    def set_link(self, state: LinkState) -> None:
-        """The source's link state (``Status.state``)."""
+    def set_link(self, state: LinkState | None) -> None:
+        """The source's link state (``Status.state``; None: not known yet)."""
         self.link = state
 
     # ---- preferences
@@ -134,6 +142,11 @@ class ClientView(QWidget):
         """Draw the moment ``now`` (session time, s) with the pacer at ``state`` (None: no pacer)."""
         condition = signal_condition(self.contact, self.link, self.last_beat_arrival, now)
         message, lost = SIGNAL_WORDS[condition], condition.lost
+        if condition is SignalCondition.ENDED:  # a replay has ended: no pacer, the end in large words
+            state, message = None, ""
+            self.canvas.idle_words = words.REPLAY_OVER
+        else:
+            self.canvas.idle_words = words.BREATHE_FREELY
         self.scheduler.set_on(Cue.SIGNAL_LOST, lost, now)
         if state is not None:
             self.scheduler.expect_turn(now + state.seconds_left, now)
@@ -154,14 +167,14 @@ class ClientView(QWidget):
             reduced_motion=self.reduced_motion,
         )
         self.canvas.show_scene(scene, state, message)
-        words = {
+        lamp_words = {
             Cue.REWARD: self.level_word,
             Cue.SIGNAL_LOST: "No signal" if lost else "Signal",
             Cue.TURN: {Phase.INHALE: "In", Phase.EXHALE: "Out"}.get(state.phase, "Hold") if state else "Breath",
         }
         turn_up = state is None or state.phase is Phase.INHALE
         turn_hold = state is not None and state.phase in (Phase.HOLD_IN, Phase.HOLD_OUT)
-        self.lamps.show_levels(levels, words, turn_up, turn_hold)
+        self.lamps.show_levels(levels, lamp_words, turn_up, turn_hold)
 
     # ---- geometry
 
@@ -171,7 +184,7 @@ class ClientView(QWidget):
 
     def _place_children(self) -> None:
         self.canvas.setGeometry(self.rect())
-        h = max(48, int(self.height() * LAMPS_HEIGHT))
+        h = max(self.lamps.minimumHeight(), int(self.height() * LAMPS_HEIGHT))
         w = min(self.width(), max(320, int(self.height() * 0.62)))
         self.lamps.setGeometry((self.width() - w) // 2, self.height() - h - int(self.height() * LAMPS_MARGIN), w, h)
 
@@ -192,6 +205,10 @@ class ClientView(QWidget):
     def build_menu(self) -> QMenu:
         """The right-click menu: pick a theme, switch reduced motion."""
         menu = QMenu(self)
+        font = menu.font()
+        font.setPointSizeF(MENU_POINT_SIZE)  # read at arm's length or further, by anyone
+        menu.setFont(font)
+        menu.setPalette(calm_palette())
         group = QActionGroup(menu)
         for name, theme in THEMES.items():
             action = menu.addAction(theme.title)
@@ -215,44 +232,30 @@ class ClientView(QWidget):
         self.reduced_motion_chosen.emit(reduced)
 
 
-class ClientWindow(QWidget):
-    """The client view as its own window, for a second screen. F11 toggles full screen, Esc leaves it."""
+class CalmFeed(QObject):
+    """Feeds one :class:`ClientView` from a SessionController and redraws it at :data:`FRAME_HZ`.
 
-    def __init__(self, view: ClientView | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Biofeedback - client view")
-        # closing the supervisor's window ends the app; this second-screen window never keeps it alive
-        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
-        self.view = view if view is not None else ClientView()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        self.resize(1024, 680)
+    The calm view's own window and the home screen each have one. Detached, it lets go of the
+    controller's signals and stops its timer, so a hidden view costs nothing.
+    """
+
+    def __init__(self, view: ClientView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
         self._controller = None
         self._audio = None
         self._links: list[tuple] = []
-        #: The reduced-motion switch this window follows (set by :func:`open_client_window`).
-        self.motion = None
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.redraw)
-        full = QAction("Full screen", self, shortcut=QKeySequence(Qt.Key.Key_F11))
-        full.triggered.connect(self.toggle_full_screen)
-        leave = QAction("Leave full screen", self, shortcut=QKeySequence(Qt.Key.Key_Escape))
-        leave.triggered.connect(self.showNormal)
-        self.addActions([full, leave])
 
-    def attach(self, controller, audio=None) -> None:
-        """Follow a SessionController: its beats, samples, status and metrics; redraw at FRAME_HZ.
-
-        ``audio`` (a :class:`~biofeedback.qt.audio.CueAudio`) gets the breath turns and the chime.
-        A closed window lets go of the controller and takes it up again when shown.
-        """
-        self._detach()
+    def set_source(self, controller, audio=None) -> None:
+        """Follow ``controller`` (and play the cues on ``audio``, a CueAudio) from the next :meth:`connect`."""
+        self.disconnect_feed()
         self._controller, self._audio = controller, audio
-        self._connect()
 
-    def _connect(self) -> None:
+    def connect_feed(self) -> None:
+        """Follow the controller's beats, samples, status and metrics; redraw at FRAME_HZ."""
         controller, view, audio = self._controller, self.view, self._audio
         if controller is None or self._links:
             return
@@ -263,13 +266,18 @@ class ClientWindow(QWidget):
         ]
         if hasattr(controller, "metrics_updated"):
             self._links.append((controller.metrics_updated, lambda metrics: view.set_metrics(metrics, controller.now())))
+        if hasattr(controller, "session_reset"):
+            self._links.append((controller.session_reset, view.clear))
         if audio is not None:
             self._links += [(view.breath_turned, audio.play_turn), (view.coherence_reached, audio.play_chime)]
         for signal, slot in self._links:
             signal.connect(slot)
+        # what happened while nobody watched: the link as it stands now
+        status = getattr(controller, "status", None)
+        view.set_link(status.state if status is not None else None)
         self._timer.start(int(1000 / FRAME_HZ))
 
-    def _detach(self) -> None:
+    def disconnect_feed(self) -> None:
         for signal, slot in self._links:
             signal.disconnect(slot)
         self._links = []
@@ -277,7 +285,6 @@ class ClientWindow(QWidget):
 
     @property
     def attached(self) -> bool:
-        """Whether the window is following its controller now."""
         return bool(self._links)
 
     def redraw(self) -> None:
@@ -285,10 +292,52 @@ class ClientWindow(QWidget):
         controller = self._controller
         if controller is None:
             return
-        now = controller.now()
-        pacer = controller.pacer
-        state = pacer_state(pacer, now - controller.pacer_start) if pacer is not None else None
-        self.view.render_frame(now, state)
+        self.view.render_frame(controller.now(), controller.pacer_now())
+
+
+class ClientWindow(QWidget):
+    """The calm view as its own window, for a second screen. F11 toggles full screen, Esc leaves it."""
+
+    def __init__(self, view: ClientView | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(words.CALM_VIEW_TITLE)  # the application's name is added by Qt
+        # closing the main window ends the app; this second-screen window never keeps it alive
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        self.view = view if view is not None else ClientView()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.resize(1024, 680)
+        self.feed = CalmFeed(self.view, self)
+        #: The reduced-motion switch this window follows (set by :func:`open_client_window`).
+        self.motion = None
+        full = QAction("Full screen", self, shortcut=QKeySequence(Qt.Key.Key_F11))
+        full.triggered.connect(self.toggle_full_screen)
+        leave = QAction("Leave full screen", self, shortcut=QKeySequence(Qt.Key.Key_Escape))
+        leave.triggered.connect(self.showNormal)
+        self.addActions([full, leave])
+
+    @property
+    def _timer(self) -> QTimer:  # the frame timer (bench/bench_frames.py drives frames itself)
+        return self.feed._timer
+
+    def attach(self, controller, audio=None) -> None:
+        """Follow a SessionController: its beats, samples, status and metrics; redraw at FRAME_HZ.
+
+        ``audio`` (a :class:`~biofeedback.qt.audio.CueAudio`) gets the breath turns and the chime.
+        A closed window lets go of the controller and takes it up again when shown.
+        """
+        self.feed.set_source(controller, audio)
+        self.feed.connect_feed()
+
+    @property
+    def attached(self) -> bool:
+        """Whether the window is following its controller now."""
+        return self.feed.attached
+
+    def redraw(self) -> None:
+        """One frame at the controller's current session time."""
+        self.feed.redraw()
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -306,22 +355,22 @@ class ClientWindow(QWidget):
             self.show()
             return True
         if not 0 <= index < len(screens):
-            log.warning("There is no screen %d (found %d); showing the client view in a window.", index, len(screens))
+            log.warning("There is no screen %d (found %d); showing the calm view in a window.", index, len(screens))
             self.show()
             return False
         screen = screens[index]
         self.setScreen(screen)
         self.move(screen.geometry().topLeft())
         self.showFullScreen()
-        log.info("Client view full screen on screen %d (%s).", index, screen.name() or "unnamed")
+        log.info("Calm view full screen on screen %d (%s).", index, screen.name() or "unnamed")
         return True
 
     def showEvent(self, event) -> None:
-        self._connect()
+        self.feed.connect_feed()
         super().showEvent(event)
 
     def closeEvent(self, event) -> None:
-        self._detach()
+        self.feed.disconnect_feed()
         super().closeEvent(event)
 
 

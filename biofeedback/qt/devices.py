@@ -78,8 +78,8 @@ class DevicePhase(enum.Enum):
     RECONNECTING = "Reconnecting"
     LOST = "Signal lost"
     FAILED = "Not available"
-    DEMO = "Demo"
-    REPLAY = "Recording"
+    DEMO = "Demo: a simulated heartbeat"
+    REPLAY = "Replay"
 
 
 _PHASE_OF_STATE = {
@@ -119,6 +119,8 @@ class DeviceState:
     location: str = ""
     battery_pct: int | None = None
     is_strap: bool = False
+    #: The demo is what runs now (so it is not offered again).
+    demo_running: bool = False
 
     @property
     def offers_alternatives(self) -> bool:
@@ -155,6 +157,8 @@ class DeviceController(QObject):
     devices_found = Signal(object)
     scan_failed = Signal(str)
     device_chosen = Signal(str)
+    #: Several straps answered :meth:`find_and_connect`: a person picks one (connect with :meth:`choose`).
+    several_found = Signal(object)
 
     def __init__(self, scan: ScanFn, store: StrapStore | None = None, scan_s: float = SCAN_S, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +169,9 @@ class DeviceController(QObject):
         #: What the running source says it is (see :meth:`on_source_started`).
         self.source: SourceInfo | None = None
         self._scan_thread: threading.Thread | None = None
+        self._connect_when_found = False
+        self.devices_found.connect(self._found)
+        self.scan_failed.connect(self._scan_failed_while_finding)
 
     # ---- remembering
 
@@ -201,6 +208,29 @@ class DeviceController(QObject):
         else:
             self.devices_found.emit(tuple(found))
 
+    def find_and_connect(self) -> None:
+        """Scan, and connect at once if exactly one strap answers (the home screen's one button);
+        several are offered with :attr:`several_found`, none or an error as usual."""
+        self._connect_when_found = True
+        self._set(DeviceState(DevicePhase.SCANNING, words.LOOKING_FOR_STRAP, is_strap=True))
+        self.scan()
+
+    def _found(self, devices) -> None:
+        if not self._connect_when_found:
+            return
+        self._connect_when_found = False
+        if len(devices) == 1:
+            self.choose(devices[0].address, devices[0].name)
+        elif devices:
+            self.several_found.emit(tuple(devices))
+        else:
+            self._set(DeviceState(DevicePhase.FAILED, words.NO_STRAPS_IN_LIST.format(put_on=words.PUT_STRAP_ON)))
+
+    def _scan_failed_while_finding(self, message: str) -> None:
+        if self._connect_when_found:
+            self._connect_when_found = False
+            self._set(DeviceState(DevicePhase.FAILED, message))
+
     def wait_for_scan(self, timeout: float | None = None) -> None:
         """Wait for a running scan's thread (for shutting down)."""
         if self._scan_thread is not None:
@@ -228,7 +258,6 @@ class DeviceController(QObject):
             self._set(DeviceState())
 
     def on_status(self, status: Status) -> None:
-        device = status.device or {}
         phase = _PHASE_OF_STATE[status.state]
         is_strap = self.is_strap
         if not is_strap and phase not in (DevicePhase.IDLE, DevicePhase.FAILED):
@@ -237,6 +266,9 @@ class DeviceController(QObject):
             phase = DevicePhase.DEMO if self.source is not None and self.source.kind is SourceKind.DEMO else DevicePhase.REPLAY
             if phase is DevicePhase.REPLAY and self.state.phase is DevicePhase.REPLAY and status.state is not LinkState.FINISHED:
                 status = replace(status, message=self.state.message)
+            if phase is DevicePhase.DEMO:  # the phase says it all: the demo is described once
+                status = replace(status, message="", device={})
+        device = status.device or {}
         keep_battery = is_strap and self.state.is_strap
         state = DeviceState(
             phase=phase,
@@ -269,6 +301,7 @@ class DeviceController(QObject):
         self._set(replace(self.state, phase=DevicePhase.FAILED, message=message))
 
     def _set(self, state: DeviceState) -> None:
+        state = replace(state, demo_running=self.source is not None and self.source.kind is SourceKind.DEMO)
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
@@ -295,6 +328,9 @@ class SourceRunner(QObject):
         self.clock = clock
         self.bridge: SourceBridge | None = None
         self._retired: list[SourceBridge] = []
+        #: ``policy(info) -> keep_recording`` for a switch that does not say (None: the core's
+        #: default, a strap's session is saved). The home screen saves only from Start session on.
+        self.recording_policy: Callable[[SourceInfo], bool | None] | None = None
 
     @property
     def source(self) -> Source | None:
@@ -319,6 +355,8 @@ class SourceRunner(QObject):
             old.stop(timeout=0)
             self._retired.append(old)
         info = source.describe()
+        if keep_recording is None and self.recording_policy is not None:
+            keep_recording = self.recording_policy(info)
         if old is not None and (not info.live or not old.source.describe().live):
             # a recording replaces the running session, or the session follows a recording:
             # it starts afresh (plots, clock, status, markers), never appended to the other

@@ -1,64 +1,88 @@
-"""The supervisor view: live plots, metrics, signal quality, session and pacer controls.
+"""The main window: the person's home screen, or the therapist's clinic view.
 
-What the therapist (or the person themself) watches while the client view shows only the
-animation and the pacer. Everything here renders what the :class:`SessionController` says; the
-plots redraw on one display timer at a modest rate, never once per beat.
+- **Home** (the default, :mod:`biofeedback.qt.home_view`): the calm view large, one Start session
+  button with the session's time and an optional goal, the strap in plain words.
+- **Clinic view**: live plots, metrics, signal quality, the pacer and session controls, for
+  whoever supervises, while the calm view shows on a second screen.
+
+The window switches between them (View menu, a button on each, and the remembered
+``window/mode`` setting). Everything here renders what the :class:`SessionController` says; the
+plots redraw on one display timer at a modest rate, never once per beat, and only while shown.
 """
 
 from __future__ import annotations
 
 import logging
-
 import math
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QFontMetrics, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from biofeedback import __version__
-from biofeedback.core import coherence
+from biofeedback.core import coherence, words
 from biofeedback.core.live import LiveMetrics
-from biofeedback.core.samples import Contact, LinkState, Sample, Status
+from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, SourceKind, Status
+from biofeedback.core.session import saved_from_home
+from biofeedback.core.session_timer import SessionTimer, clock_text
 from biofeedback.qt import palette
+from biofeedback.qt.home_view import HomeView
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import Settings
-from biofeedback.qt.widgets.coherence_plot import CoherencePlot
+from biofeedback.qt.widgets.coherence_plot import TREND_WINDOW_S, CoherencePlot
+from biofeedback.qt.widgets.device_panel import ask_for_recording
 from biofeedback.qt.widgets.hr_plot import WINDOW_S, HeartRatePlot
+from biofeedback.qt.widgets.marker_editor import MarkerEditor
 from biofeedback.qt.widgets.metrics_panel import MetricsPanel
-from biofeedback.qt.widgets.session_controls import SessionControls
+from biofeedback.qt.widgets.session_controls import PacerSettingsBox, SessionControls
 from biofeedback.qt.widgets.signal_quality import NO_BEATS_AFTER_S, SignalQualityPanel
 from biofeedback.qt.widgets.spectrum_plot import SpectrumPlot
-from biofeedback.qt.widgets.themes import THEMES
 from biofeedback.qt.widgets.tachogram import Tachogram
-from biofeedback.core import words
+from biofeedback.qt.widgets.themes import THEMES
 
 log = logging.getLogger(__name__)
 
-#: Display ticks of the supervisor view, Hz. The work is spread over the ticks so that no frame
+#: Display ticks of the clinic view, Hz. The work is spread over the ticks so that no frame
 #: repaints more than one plot (bench/bench_frames.py): the heart-rate plot and the labels on every
 #: fourth tick and the tachogram two ticks later (each 5 Hz: 1.3 px of scrolling per step on a
-#: 2-minute plot), and on the odd ticks, after a new beat's metrics, one of: the panels, the
-#: spectrum, the coherence trend.
+#: 2-minute plot), and on the odd ticks, after new metrics, one of: the panels, the spectrum, the
+#: coherence trend, in turn (a view waiting longest goes first, so at any metrics rate each gets
+#: its turn).
 DISPLAY_HZ = 20
 #: Coherence ratios where the "medium" and "high" bands begin (the live pipeline's calibrated
 #: thresholds), and the top of the plot's "high" band: ratios above it are drawn, just off the band.
 COHERENCE_BANDS = (coherence.LOW_BELOW, coherence.HIGH_FROM, 8.0)
+#: Points of the coherence trend drawn at most: one per pixel column or two of the plot is all an
+#: eye can see, and the cost of a repaint then no longer grows with the session.
+TREND_POINTS = 400
 
 #: Body text size, pt: readable at arm's length on a clinic monitor.
 BASE_POINT_SIZE = 10.5
-#: Width of the side panel with controls, metrics and signal quality, px.
-SIDE_PANEL_PX = 400
+#: Width of the side panel with the strap, the pacer, metrics and signal quality, px.
+SIDE_PANEL_PX = 390
+#: The window's size where the screen has room for it, px; a smaller screen gets all its room
+#: (usable from 1280x720 up: laptops and clinic projectors).
+PREFERRED_SIZE = (1600, 1000)
+#: Room left on the screen for the window manager's frame and title bar, px.
+FRAME_ALLOWANCE = (16, 48)
 
 CONTACT_LOST_TEXT = words.CONTACT_LOST
 
@@ -69,6 +93,8 @@ ABOUT_TEXT = (
     f"<p>{words.WELLNESS_NOTE}</p>"
     "<p>Your recordings stay on this computer. MIT licence.</p>"
 )
+
+MODES = ("home", "clinic")
 
 
 def system_appearance() -> palette.Appearance:
@@ -110,7 +136,7 @@ def qt_palette(a: palette.Appearance) -> QPalette:
 #: appearance's colours it takes. Styled through fonts and palettes, not a style sheet, because
 #: a style sheet would override the palette of every native control below it.
 LABEL_STYLES: dict[str, tuple[float | None, bool, str]] = {
-    "heartRate": (26.0, True, "heart_rate"),
+    "heartRate": (24.0, True, "heart_rate"),
     "phase": (16.0, False, "text"),
     "sessionTime": (13.0, False, "text_dim"),
     "notice": (12.0, False, "text"),
@@ -118,7 +144,7 @@ LABEL_STYLES: dict[str, tuple[float | None, bool, str]] = {
     "metricValue": (13.0, True, "text"),
     "qualityValue": (None, False, "text"),
     "pacerSummary": (None, False, "text_dim"),
-    "recordState": (None, False, "text_dim"),
+    "recordIndicator": (11.5, True, "heart_rate"),
 }
 
 
@@ -140,47 +166,151 @@ def dress_labels(root: QWidget, a: palette.Appearance) -> None:
         label.setPalette(p)
 
 
+def status_line(status: Status, source: SourceInfo | None, first_of_source: bool) -> str | None:
+    """What the status bar says about ``status`` (None: it stays as it is).
+
+    A replay's statuses are the recording's, not this computer's: its own first status (which
+    file, and what could not be read of it) and its end are said; of the recorded ones only
+    where the signal was lost, as something that happened in the recording. The demo is told
+    by the strap panel, once.
+    """
+    live = source is None or source.live
+    if not live:
+        if first_of_source or status.state is LinkState.FINISHED:
+            return status.message or None
+        if status.state in (LinkState.LOST, LinkState.RECONNECTING):
+            return words.IN_THE_RECORDING.format(message=status.message or status.state.value)
+        return None
+    if source is not None and source.kind is SourceKind.DEMO and status.state is not LinkState.FAILED:
+        return ""
+    return status.message or status.state.value.capitalize()
+
+
+def beats_text(n: int) -> str:
+    return f"{n:,} beat" if n == 1 else f"{n:,} beats"
+
+
+def takes_typing(widget: QWidget) -> bool:
+    """A free-text field, where Space and M are letters (its placeholder says so)."""
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return not widget.isReadOnly()
+    if isinstance(widget, QLineEdit):
+        holder = widget.parentWidget()
+        return not widget.isReadOnly() and not isinstance(holder, (QAbstractSpinBox, QComboBox))
+    return False
+
+
+class KeysThatAlwaysWork(QObject):
+    """Keeps Space (session) and M (marker) for the window whatever control has the keyboard.
+
+    Spin boxes, lists and drop-downs would otherwise take them (a spin box swallows letters, a
+    list jumps to an item starting with M). Only a free-text field keeps them, since there they
+    are letters. Installed on each widget of the window as it receives the keyboard.
+    """
+
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_M)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS:
+            if not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier) and not takes_typing(watched):
+                event.ignore()  # not this widget's key: the window's shortcut takes it
+                return True
+        return False
+
+
 #: What new metrics change, in the order the spare display ticks redraw them.
 METRIC_VIEWS = ("panels", "spectrum", "coherence")
 
 
 class MainWindow(QMainWindow):
-    """The supervisor view.
+    """The home screen and the clinic view.
 
     Signals
     -------
-    record_requested(), stop_requested()
-        The person asked to start or stop a recorded session. The window passes the request to
-        the controller (whose ``open_writer``, chosen by the app, makes the file) and shows the
-        answer from ``recording_changed``.
+    session_start_requested(), session_stop_requested()
+        The person asked to start or stop a session (Start session, Start recording, Space).
+        With ``default_flow`` they go straight to :meth:`begin_session` and :meth:`end_session`;
+        the app can connect its own steps instead (rate how you feel, take blood pressure) and
+        call those when done.
+    session_started()
+    session_stopped(object)
+        The session ended; the path of its file, or None when nothing was saved.
     client_view_requested()
-        The person asked for the client view (the app owns that window).
+        The person asked for the calm view (the app owns that window).
+    client_preferences_changed()
+    library_requested()
+        The person asked for the session library (offered once :meth:`set_library_available`).
+    person_change_requested()
+        The person indicator on the home screen was clicked.
+    recording_chosen(str)
+        A recording picked with Session > Open a recording.
+    mode_changed(str)
+        "home" or "clinic".
     """
 
-    record_requested = Signal()
-    stop_requested = Signal()
+    session_start_requested = Signal()
+    session_stop_requested = Signal()
+    session_started = Signal()
+    session_stopped = Signal(object)
     client_view_requested = Signal()
     client_preferences_changed = Signal()
+    library_requested = Signal()
+    person_change_requested = Signal()
+    recording_chosen = Signal(str)
+    mode_changed = Signal(str)
 
-    def __init__(self, controller: SessionController, settings: Settings | None = None) -> None:
+    def __init__(self, controller: SessionController, settings: Settings | None = None, default_flow: bool = True) -> None:
         super().__init__()
         self.controller = controller
         self.settings = settings if settings is not None else Settings()
-        self.setWindowTitle("Biofeedback: supervisor view")
-        # An explicit minimum also keeps the layout from resizing the window's size hints on
-        # every text change (the offscreen platform warns about each).
-        self.setMinimumSize(1024, 640)
-        self.resize(1366, 860)
         font = self.font()
         font.setPointSizeF(BASE_POINT_SIZE)
         self.setFont(font)
         self._metrics: LiveMetrics | None = None
         #: The process's exit code when this window closes (non-zero: a screenshot could not be saved).
         self.exit_code = 0
-        #: What still shows older metrics: a subset of METRIC_VIEWS, drawn one per spare tick.
-        self._stale: list[str] = []
+        #: Views that still show older metrics (a subset of METRIC_VIEWS), and the next one's turn.
+        self._stale: set[str] = set()
+        self._next_view = 0
+        self.timer = SessionTimer(60.0 * int(self.settings.value("home/goal_min")))
+        #: The running session is practice (the demo at home): nothing is saved.
+        self._practice = False
+        self._recording_path: Path | None = None
+        self._first_status = True
+        #: Where Open a recording starts looking (the app sets the sessions folder).
+        self.recordings_folder = ""
+        self.mode = ""
 
-        # ---- the "now" strip: heart rate, pacer phase, session time, and kind notices
+        self.home = HomeView()
+        self.clinic = self._build_clinic()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.clinic)
+        self.setCentralWidget(self.pages)
+        self.status_label = QLabel("")
+        self.beats_label = QLabel(beats_text(0))
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.beats_label)
+        self._build_menu()
+        self._keys = KeysThatAlwaysWork(self)
+        QApplication.instance().focusChanged.connect(self._keep_keys)
+        self._wire(default_flow)
+
+        self.home.set_goal_minutes(int(self.settings.value("home/goal_min")))
+        self.home.follow(controller)
+        self._on_pacer(controller.pacer)
+        self._tick = 0
+        self.display_timer = QTimer(self)
+        self.display_timer.timeout.connect(self.display_tick)
+        self.display_timer.start(int(1000 / DISPLAY_HZ))
+        self.set_mode(str(self.settings.value("window/mode")))
+        self.fit_to_screen()
+
+    # ---- building
+
+    def _build_clinic(self) -> QWidget:
+        """The clinic view: a header across the window, the side panel and the plots."""
+        # ---- header: heart rate, pacer phase, session time; recording and the session's buttons
         self.hr_label = QLabel("-- bpm")
         self.hr_label.setObjectName("heartRate")
         self.hr_label.setToolTip("Heart rate, beats per minute: the live smoothed value, or the strap's own until metrics arrive.")
@@ -189,6 +319,18 @@ class MainWindow(QMainWindow):
         self.phase_label.setToolTip("What the pacer asks for now, and the seconds left in this phase.")
         self.session_time_label = QLabel("0:00")
         self.session_time_label.setObjectName("sessionTime")
+        self.session_time_label.setToolTip("Time since this session began (the demo's or the recording's clock).")
+        self.controls = SessionControls()
+        header = QHBoxLayout()
+        header.setContentsMargins(12, 6, 12, 2)
+        header.addWidget(self.hr_label)
+        header.addSpacing(18)
+        header.addWidget(self.phase_label)
+        header.addStretch(1)
+        header.addWidget(self.session_time_label)
+        header.addSpacing(12)
+        header.addWidget(self.controls)
+
         self.notice_label = QLabel("")
         self.notice_label.setObjectName("notice")
         self.notice_label.setWordWrap(True)
@@ -196,12 +338,7 @@ class MainWindow(QMainWindow):
         self.notice_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice_label.setMargin(8)
         self.notice_label.setVisible(False)
-        now_strip = QHBoxLayout()
-        now_strip.addWidget(self.hr_label)
-        now_strip.addSpacing(24)
-        now_strip.addWidget(self.phase_label)
-        now_strip.addStretch(1)
-        now_strip.addWidget(self.session_time_label)
+        self.marker_editor = MarkerEditor()
 
         # ---- plots
         self.hr_plot = HeartRatePlot()
@@ -215,15 +352,13 @@ class MainWindow(QMainWindow):
         plots = QWidget()
         plots.setObjectName("supervisor")
         plots_layout = QVBoxLayout(plots)
-        plots_layout.setContentsMargins(12, 8, 8, 8)
-        plots_layout.addLayout(now_strip)
-        plots_layout.addWidget(self.notice_label)
+        plots_layout.setContentsMargins(6, 4, 8, 8)
         plots_layout.addWidget(self.hr_plot, 5)
         plots_layout.addWidget(self.tachogram, 3)
         plots_layout.addLayout(lower, 4)
 
-        # ---- side panel: controls, metrics, quality, and the device area
-        self.controls = SessionControls()
+        # ---- side panel: the strap, the pacer, metrics and signal quality
+        self.pacer_box = PacerSettingsBox()
         self.metrics_panel = MetricsPanel()
         self.quality_panel = SignalQualityPanel()
         #: Where the device panel goes (BLE scan, connect, strap details): one layout, kept for it.
@@ -232,87 +367,100 @@ class MainWindow(QMainWindow):
         side = QWidget()
         side.setObjectName("sidePanel")
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(8, 8, 8, 8)
-        side_layout.setSpacing(8)
+        side_layout.setContentsMargins(8, 4, 8, 8)
+        side_layout.setSpacing(6)
         side_layout.addLayout(self.device_area)  # first: connecting the strap is the first step
-        side_layout.addWidget(self.controls)
+        side_layout.addWidget(self.pacer_box)
         side_layout.addWidget(self.metrics_panel)
         side_layout.addWidget(self.quality_panel)
         side_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side_scroll = QScrollArea()
+        self.side_scroll.setWidget(side)
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side.setFixedWidth(SIDE_PANEL_PX)
-        scroll.setFixedWidth(SIDE_PANEL_PX + scroll.verticalScrollBar().sizeHint().width())
+        self.side_scroll.setFixedWidth(SIDE_PANEL_PX + self.side_scroll.verticalScrollBar().sizeHint().width())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(self.side_scroll)
         splitter.addWidget(plots)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
-        self.status_label = QLabel("Starting")
-        self.beats_label = QLabel("0 beats")
-        self.statusBar().addWidget(self.status_label, 1)
-        self.statusBar().addPermanentWidget(self.beats_label)
+        splitter.setChildrenCollapsible(False)
 
-        self._build_menu()
+        page = QWidget()
+        page.setObjectName("clinic")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.marker_editor)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(splitter, 1)
+        self._size_header_labels()
+        return page
 
-        # ---- wiring: controls ask, the controller (or the app) answers
-        self.controls.record_requested.connect(self.record_requested)
-        self.controls.stop_requested.connect(self.stop_requested)
-        self.record_requested.connect(controller.start_recording)
-        self.stop_requested.connect(controller.stop_recording)
-        controller.recording_changed.connect(self.show_recording)
-        controller.error_occurred.connect(self._on_error)
-        self.controls.marker_requested.connect(self._add_marker)
-        self.controls.pacer_chosen.connect(controller.set_pacer)
-        self.controls.client_view_requested.connect(self.client_view_requested)
-        self.controls.pacer_box.restore_settings(self.settings)
-        controller.sample_received.connect(self._on_sample)
-        controller.status_changed.connect(self._on_status)
-        controller.battery_changed.connect(self.quality_panel.show_battery)
-        controller.beats_added.connect(self._on_beats)
-        controller.marker_added.connect(self._on_marker)
-        controller.pacer_changed.connect(self._on_pacer)
-        controller.metrics_updated.connect(self.on_metrics)
-
-        self.set_appearance(str(self.settings.value("supervisor/appearance")))
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
-        self._on_pacer(controller.pacer)
-        self.show_recording(controller.recording_path)
-
-        self._tick = 0
-        self.display_timer = QTimer(self)
-        self.display_timer.timeout.connect(self.display_tick)
-        self.display_timer.start(int(1000 / DISPLAY_HZ))
-
-    # ---- menus and shortcuts
+    def _size_header_labels(self) -> None:
+        """Fix the header labels' widths to their longest text, so a change of text never clips
+        ("Breathe c") and never makes the header lay itself out again."""
+        longest = {
+            self.phase_label: [f"{w} · 20 s" for w in (words.BREATHE_IN, words.BREATHE_OUT, words.HOLD)]
+            + [words.BREATHING_FREELY, words.REPLAY_OVER],
+            self.hr_label: ["888 bpm", "-- bpm"],
+            self.session_time_label: ["Session 88:88:88"],
+        }
+        for label, texts in longest.items():
+            font = QFont(self.font())
+            size, bold, _ = LABEL_STYLES[label.objectName()]
+            font.setPointSizeF(size)
+            font.setBold(bold)
+            metrics = QFontMetrics(font)
+            label.setMinimumWidth(max(metrics.horizontalAdvance(t) for t in texts) + 6)
 
     def _build_menu(self) -> None:
         session = self.menuBar().addMenu("&Session")
-        self.record_action = QAction("Start or stop &recording", self, shortcut=QKeySequence(Qt.Key.Key_Space))
-        self.record_action.triggered.connect(self.controls.toggle_recording)
+        self.record_action = QAction("Start or stop the session", self, shortcut=QKeySequence(Qt.Key.Key_Space))
+        self.record_action.triggered.connect(self.toggle_session)
         self.marker_action = QAction("Add &marker", self, shortcut=QKeySequence(Qt.Key.Key_M))
         self.marker_action.triggered.connect(self._add_marker)
+        self.edit_markers_action = QAction("&Edit markers...", self, shortcut=QKeySequence("Ctrl+E"))
+        self.edit_markers_action.triggered.connect(self.edit_markers)
+        self.open_action = QAction("&Open a recording...", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.ask_for_recording)
+        self.library_action = QAction(f"{words.OPEN_LIBRARY}...", self, shortcut=QKeySequence("Ctrl+L"))
+        self.library_action.triggered.connect(self.library_requested)
+        self.library_action.setVisible(False)  # until the app has a library to open
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        for action in (self.record_action, self.marker_action):
+        for action in (self.record_action, self.marker_action, self.edit_markers_action):
             session.addAction(action)
         session.addSeparator()
+        session.addAction(self.open_action)
+        session.addAction(self.library_action)
+        session.addSeparator()
         session.addAction(quit_action)
+        self.addActions([self.record_action, self.marker_action, self.edit_markers_action, self.open_action, quit_action])
 
         view = self.menuBar().addMenu("&View")
-        self.client_action = QAction("Open the &client view", self, shortcut=QKeySequence("Ctrl+K"))
+        self.mode_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for key, title, keys in (("home", words.HOME_SCREEN, "Ctrl+1"), ("clinic", words.CLINIC_VIEW, "Ctrl+2")):
+            action = QAction(title, self, checkable=True, shortcut=QKeySequence(keys))
+            action.triggered.connect(lambda _checked=False, k=key: self.set_mode(k))
+            group.addAction(action)
+            view.addAction(action)
+            self.mode_actions[key] = action
+        view.addSeparator()
+        self.client_action = QAction(f"Open the {words.CALM_VIEW.lower()}", self, shortcut=QKeySequence("Ctrl+K"))
         self.client_action.triggered.connect(self.client_view_requested)
         self.fullscreen_action = QAction("&Full screen", self, shortcut=QKeySequence(Qt.Key.Key_F11), checkable=True)
         self.fullscreen_action.toggled.connect(self._set_fullscreen)
         view.addAction(self.client_action)
         view.addAction(self.fullscreen_action)
-        self._build_client_menu(view.addMenu("Calm view &look and sound"))
-        appearance = view.addMenu("&Appearance")
+        self.addActions([*self.mode_actions.values(), self.client_action, self.fullscreen_action])
+        self._build_client_menu(view.addMenu(f"{words.CALM_VIEW} &look and sound"))
+        appearance = view.addMenu("&Appearance of the clinic view")
         self.appearance_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
         for key, title in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
@@ -324,11 +472,11 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About", self)
-        about.triggered.connect(lambda: QMessageBox.about(self, "About Biofeedback", ABOUT_TEXT))
+        about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
     def _build_client_menu(self, menu) -> None:
-        """Theme, motion and sound of the calm (client) view, chosen from the supervisor's screen."""
+        """Theme, motion and sound of the calm view, chosen from the main window."""
         self.client_pref_actions: dict[tuple[str, object], QAction] = {}
         choices = [
             ("client/theme", [(name, theme.title) for name, theme in THEMES.items()]),
@@ -351,6 +499,109 @@ class MainWindow(QMainWindow):
         self.client_pref_actions[("audio/enabled", True)] = sound
         menu.aboutToShow.connect(self._sync_client_menu)  # the calm view's own menu may have changed them
 
+    def _wire(self, default_flow: bool) -> None:
+        """Controls ask, the controller (or the app) answers; the window renders what it says."""
+        c = self.controller
+        self.controls.record_requested.connect(self.session_start_requested)
+        self.controls.stop_requested.connect(self.session_stop_requested)
+        self.controls.marker_requested.connect(self._add_marker)
+        self.controls.client_view_requested.connect(self.client_view_requested)
+        self.controls.library_requested.connect(self.library_requested)
+        self.controls.home_requested.connect(lambda: self.set_mode("home"))
+        self.home.session_start_requested.connect(self.session_start_requested)
+        self.home.session_stop_requested.connect(self.session_stop_requested)
+        self.home.clinic_requested.connect(lambda: self.set_mode("clinic"))
+        self.home.library_requested.connect(self.library_requested)
+        self.home.person_change_requested.connect(self.person_change_requested)
+        self.home.goal_chosen.connect(self._goal_chosen)
+        if default_flow:
+            self.session_start_requested.connect(self.begin_session)
+            self.session_stop_requested.connect(self.end_session)
+        self.marker_editor.edit_requested.connect(lambda marker_id, label, note: c.edit_marker(marker_id, label, note))
+        self.marker_editor.delete_requested.connect(lambda marker_id: c.edit_marker(marker_id, "", "", deleted=True))
+        self.pacer_box.pacer_chosen.connect(c.set_pacer)
+        self.pacer_box.restore_settings(self.settings)
+        c.recording_changed.connect(self.show_recording)
+        c.recording_pending_changed.connect(self._on_recording_pending)
+        c.error_occurred.connect(self._on_error)
+        c.sample_received.connect(self._on_sample)
+        c.status_changed.connect(self._on_status)
+        c.battery_changed.connect(self.quality_panel.show_battery)
+        c.beats_added.connect(self._on_beats)
+        c.marker_added.connect(self._on_marker)
+        c.marker_edited.connect(self._on_marker_edited)
+        c.pacer_changed.connect(self._on_pacer)
+        c.metrics_updated.connect(self.on_metrics)
+        c.source_changed_to.connect(self._on_source)
+        c.session_reset.connect(self._on_reset)
+        c.session_ended.connect(self._on_ended)
+        self.show_recording(c.recording_path)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _keep_keys(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A widget of this window got the keyboard: Space and M stay the window's (see
+        :class:`KeysThatAlwaysWork`)."""
+        if new is not None and new.window() is self and not new.property("keysKept"):
+            new.installEventFilter(self._keys)
+            new.setProperty("keysKept", True)
+
+    # ---- screens, sizes and looks
+
+    def set_mode(self, mode: str) -> None:
+        """Show the home screen ("home") or the clinic view ("clinic"), and remember the choice."""
+        if mode not in MODES:
+            mode = "home"
+        changed = mode != self.mode
+        self.mode = mode
+        self.mode_actions[mode].setChecked(True)
+        if self.settings.value("window/mode") != mode:
+            self.settings.save_group("window", {"mode": mode})
+        self.pages.setCurrentWidget(self.home if mode == "home" else self.clinic)
+        self.setWindowTitle(words.HOME_SCREEN if mode == "home" else words.CLINIC_VIEW)  # Qt adds the app's name
+        self.statusBar().setVisible(mode == "clinic")  # beats counted and link details are for the clinic
+        self.set_appearance(str(self.settings.value("supervisor/appearance")))
+        if mode == "clinic":
+            self.redraw()
+        self._show_session()
+        if changed:
+            self.mode_changed.emit(mode)
+
+    def fit_to_screen(self) -> None:
+        """Take the preferred size where the screen has room, else the room there is; centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        width = min(PREFERRED_SIZE[0], room.width() - FRAME_ALLOWANCE[0])
+        height = min(PREFERRED_SIZE[1], room.height() - FRAME_ALLOWANCE[1])
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        self.move(room.x() + (room.width() - self.width()) // 2, room.y() + max((room.height() - self.height() - FRAME_ALLOWANCE[1]) // 2, 0))
+
+    def set_appearance(self, choice: str) -> None:
+        """Use the "light", "dark" or "system" appearance for the clinic view, and remember it.
+
+        The home screen is always calm and dark. The palette is the application's, so popups,
+        menus and dialogs (drop-down lists, the About box, the file dialog) match the window.
+        """
+        self.appearance_choice = choice
+        self.appearance_actions[choice].setChecked(True)
+        if self.settings.value("supervisor/appearance") != choice:
+            self.settings.save_group("supervisor", {"appearance": choice})
+        appearance = system_appearance() if choice == "system" else {"light": palette.LIGHT, "dark": palette.DARK}[choice]
+        if self.mode == "home":
+            appearance = palette.DARK
+        self.appearance = appearance
+        app_palette = qt_palette(appearance)
+        QApplication.instance().setPalette(app_palette)
+        self.setPalette(app_palette)
+        dress_labels(self.clinic, appearance)
+        for plot in self.plots:
+            plot.apply_appearance(appearance)
+
+    def _system_scheme_changed(self, _scheme) -> None:
+        if self.appearance_choice == "system":
+            self.set_appearance("system")
+
     def _sync_client_menu(self) -> None:
         for (key, value), action in self.client_pref_actions.items():
             action.blockSignals(True)
@@ -365,50 +616,197 @@ class MainWindow(QMainWindow):
     def _set_fullscreen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
 
-    # ---- appearance
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About", ABOUT_TEXT, QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.open()
+        return box
 
-    def set_appearance(self, choice: str) -> None:
-        """Use the "light", "dark" or "system" appearance, and remember the choice."""
-        self.appearance_choice = choice
-        self.appearance_actions[choice].setChecked(True)
-        if self.settings.value("supervisor/appearance") != choice:
-            self.settings.save_group("supervisor", {"appearance": choice})
-        appearance = system_appearance() if choice == "system" else {"light": palette.LIGHT, "dark": palette.DARK}[choice]
-        self.appearance = appearance
-        self.setPalette(qt_palette(appearance))
-        dress_labels(self, appearance)
-        for plot in self.plots:
-            plot.apply_appearance(appearance)
+    # ---- what the app plugs in
 
-    def _system_scheme_changed(self, _scheme) -> None:
-        if self.appearance_choice == "system":
-            self.set_appearance("system")
+    def set_library_available(self, available: bool) -> None:
+        """Offer "Sessions" (the session library) on both screens and in the menu."""
+        self.controls.set_library_available(available)
+        self.home.set_library_available(available)
+        self.library_action.setVisible(available)
+
+    def set_person(self, alias: str) -> None:
+        """Whose sessions these are from now on (an alias); the next session file says so."""
+        self.controller.core.person = alias
+        self.home.set_person(alias)
+
+    def ask_for_recording(self) -> None:
+        """Session > Open a recording: a file from the sessions folder replaces the session."""
+        path = ask_for_recording(self, self.recordings_folder)
+        if path:
+            self.recording_chosen.emit(path)
+
+    # ---- the session: started and stopped by a person, the timer and the file follow
+
+    @property
+    def session_running(self) -> bool:
+        return self.timer.running
+
+    def toggle_session(self) -> None:
+        """Space: ask to stop the running session, or to start one."""
+        running = self.timer.running or self.controller.recording
+        (self.session_stop_requested if running else self.session_start_requested).emit()
+
+    def begin_session(self) -> None:
+        """Start the session: the timer, and the file unless it is practice with the demo at home."""
+        c = self.controller
+        if self.timer.running:
+            return
+        self._practice = self.mode == "home" and not saved_from_home(c.source)
+        self.timer.start(c.now())
+        if not self._practice and not c.recording and not c.start_recording():
+            self.timer.clear()  # the file could not be made: the error is said, nothing runs
+            self._show_session()
+            return
+        self._say(words.PRACTICE_NOT_SAVED if self._practice else words.SESSION_STARTED_AT_HOME, home_only=True)
+        self.session_started.emit()
+        self._show_session()
+
+    def end_session(self) -> None:
+        """Stop the session: the file is closed (:meth:`show_recording` says where it went)."""
+        c = self.controller
+        if c.recording:
+            c.stop_recording()  # -> show_recording(None) or the pending recording cancelled
+            return
+        if self.timer.running:
+            self.timer.stop(c.now())
+            self._practice = False
+            self._say("", home_only=True)
+            self.session_stopped.emit(None)
+            self._show_session()
+
+    def show_recording(self, path: Path | None) -> None:
+        """Slot for ``recording_changed``: the session file being written, or None once closed."""
+        c = self.controller
+        if path is not None:
+            self._recording_path = path
+            if not self.timer.running:  # a session started by a strap connecting, or --record
+                self.timer.start(c.now())
+                self.session_started.emit()
+        else:
+            saved, self._recording_path = self._recording_path, None
+            if self.timer.running and not self._practice:
+                self.timer.stop(c.now())
+                self._say(words.SAVED_TO.format(path=saved) if saved else words.NOTHING_SAVED)
+                self.session_stopped.emit(saved)
+        self._show_session()
+
+    def _on_recording_pending(self, pending: bool) -> None:
+        c = self.controller
+        if pending and not self.timer.running:
+            self.timer.start(c.now())
+            self.session_started.emit()
+        elif not pending and not c.core.recording and self.timer.running and self._recording_path is None:
+            self.timer.stop(c.now())  # a strap that never sent a beat: nothing was saved
+            self._say(words.NOTHING_SAVED)
+            self.session_stopped.emit(None)
+        self._show_session()
+
+    def _show_session(self) -> None:
+        c = self.controller
+        path = c.recording_path
+        self.controls.show_recording(path is not None, "" if path is None else str(path), c.recording_pending)
+        self.home.show_session(self.timer.running)
+        self._show_time(c.now())
+
+    def _show_time(self, now: float) -> None:
+        text = self.timer.text(now)
+        self.home.show_time(text)
+        self.controls.show_elapsed(clock_text(self.timer.elapsed(now)))
+
+    def _goal_chosen(self, minutes: int) -> None:
+        self.timer.goal_s = 60.0 * minutes
+        self.settings.save_group("home", {"goal_min": minutes})
+        self._show_time(self.controller.now())
+
+    def _say(self, text: str, home_only: bool = False) -> None:
+        """A sentence about the session: under the home screen's button, and in the status bar."""
+        self.home.show_message(text)
+        if not home_only and text:
+            self.status_label.setText(text)
+
+    # ---- markers
+
+    def _add_marker(self) -> None:
+        """M: mark this moment; in the clinic view the label and a note can be typed at once."""
+        marker = self.controller.add_marker()
+        if self.mode == "clinic":
+            self.marker_editor.open_for(marker.id)
+        else:
+            self._say(words.MARKER_ADDED.format(label=marker.label, time=clock_text(marker.t)))
+
+    def edit_markers(self) -> None:
+        """Session > Edit markers: the marker bar, with the newest marker."""
+        if self.mode != "clinic":
+            self.set_mode("clinic")
+        if self.controller.markers:
+            self.marker_editor.open_for()
+        else:
+            self.status_label.setText(words.NO_MARKERS_YET)
+
+    def _on_marker(self, marker) -> None:
+        self.hr_plot.add_marker(marker.t, marker.label, marker.id)
+        self.marker_editor.set_markers(self.controller.markers)
+        self.status_label.setText(words.MARKER_ADDED.format(label=marker.label, time=clock_text(marker.t)))
+
+    def _on_marker_edited(self, marker, edit) -> None:
+        if marker is None:
+            self.hr_plot.remove_marker(edit.id)
+        else:
+            self.hr_plot.relabel_marker(marker.id, marker.label)
+        self.marker_editor.set_markers(self.controller.markers)
 
     # ---- slots: render what the controller says
 
-    def show_recording(self, path: Path | None) -> None:
-        """Slot for ``recording_changed``: the session file being written, or None."""
-        self.controls.show_recording(path is not None, "" if path is None else str(path))
-
     def _on_error(self, message: str) -> None:
         self.status_label.setText(message)
+        self.home.show_message(message)
 
     def on_metrics(self, metrics: LiveMetrics) -> None:
-        """Slot for ``SessionController.metrics_updated``: drawn on the next display tick."""
+        """Slot for ``SessionController.metrics_updated``: drawn on the next display ticks."""
         self._metrics = metrics
-        self._stale = list(METRIC_VIEWS)
-
-    def _add_marker(self) -> None:
-        self.controller.add_marker()
-
-    def _on_marker(self, marker) -> None:
-        self.hr_plot.add_marker(marker.t, marker.label)
-        self.status_label.setText(f"{marker.label} added at {int(marker.t) // 60}:{int(marker.t) % 60:02d}.")
+        self._stale.update(METRIC_VIEWS)
 
     def _on_pacer(self, pacer) -> None:
         self.spectrum_plot.set_pacer_hz(self.controller.pacer_hz())
         if pacer is None:
             self.phase_label.setText(words.BREATHING_FREELY)
+        self.metrics_panel.set_pacer_on(pacer is not None)
+
+    def _on_source(self, info: SourceInfo | None) -> None:
+        """A new source: a recording brings its own pacer; a live source follows the box again."""
+        self._first_status = True
+        live = info is None or info.live
+        self.quality_panel.set_live(live)
+        self.pacer_box.show_recorded_pacer(not live)
+        if live:
+            self.controller.set_pacer(self.pacer_box.chosen())
+
+    def _on_reset(self) -> None:
+        """The session starts afresh (a recording opened): nothing of the old one stays on screen."""
+        self._metrics = None
+        self._stale.clear()
+        self.hr_plot.clear_markers()
+        self.marker_editor.set_markers([])
+        self.spectrum_plot.set_spectrum(None, None)
+        self.metrics_panel.show_metrics(None)
+        self.quality_panel.clear()
+        self.hr_label.setText("-- bpm")
+        self.notice_label.setVisible(False)
+        self.status_label.setText("")
+        self.beats_label.setText(beats_text(0))
+        self.redraw()
+
+    def _on_ended(self) -> None:
+        """A replay reached its end: the clock and pacer stand still, the plots keep the data."""
+        self.phase_label.setText(words.REPLAY_OVER)
+        self.hr_label.setText("-- bpm")
+        self.redraw()
 
     def _on_sample(self, sample: Sample) -> None:
         if sample.hr_bpm and self._metrics is None:
@@ -419,56 +817,84 @@ class MainWindow(QMainWindow):
         self.notice_label.setVisible(lost)
 
     def _on_status(self, status: Status) -> None:
-        self.status_label.setText(status.message or status.state.value.capitalize())
+        line = status_line(status, self.controller.source, self._first_status)
+        self._first_status = False
+        if line is not None:
+            self.status_label.setText(line)
         if status.state in (LinkState.FAILED, LinkState.LOST, LinkState.RECONNECTING, LinkState.FINISHED):
             self.hr_label.setText("-- bpm")
             self.quality_panel.show_contact(None)  # the last known contact no longer holds
 
     def _on_beats(self, _batch) -> None:
-        self.beats_label.setText(f"{self.controller.beat_count} beats")
+        self.beats_label.setText(beats_text(self.controller.beat_count))
         self.quality_panel.show_delay(self.controller.beat_latency_s)
 
+    # ---- drawing
+
     def display_tick(self) -> None:
-        """One tick of the display timer: one share of the redrawing (see :data:`DISPLAY_HZ`)."""
+        """One tick of the display timer: one share of the redrawing (see :data:`DISPLAY_HZ`).
+        The home screen draws its calm view itself; only the time is drawn here."""
         now = self.controller.now()
         if self._tick % 4 == 0:
-            self._redraw_now(now)
-        elif self._tick % 4 == 2:
-            self._redraw_tachogram(now)
-        elif self._stale:
-            self._redraw_metrics(self._stale.pop(0), now)
+            self._show_time(now)
+        if self.mode == "clinic":
+            if self._tick % 4 == 0:
+                self._redraw_now(now)
+            elif self._tick % 4 == 2:
+                self._redraw_tachogram(now)
+            elif self._stale:
+                self._redraw_next_metric_view(now)
         self._tick += 1
 
     def redraw(self) -> None:
-        """Redraw everything at once (for screenshots and tests)."""
+        """Redraw everything at once (for screenshots, tests, and on coming into view)."""
         now = self.controller.now()
+        self._show_time(now)
         self._redraw_now(now)
         self._redraw_tachogram(now)
         while self._stale:
-            self._redraw_metrics(self._stale.pop(0), now)
+            self._redraw_next_metric_view(now)
+
+    def _redraw_next_metric_view(self, now: float) -> None:
+        """Bring the stale view whose turn it is up to the newest metrics (round robin, so a
+        fast stream of metrics never keeps the last views waiting)."""
+        for step in range(len(METRIC_VIEWS)):
+            index = (self._next_view + step) % len(METRIC_VIEWS)
+            view = METRIC_VIEWS[index]
+            if view in self._stale:
+                self._stale.discard(view)
+                self._next_view = (index + 1) % len(METRIC_VIEWS)
+                self._redraw_metrics(view, now)
+                return
 
     def _redraw_now(self, now: float) -> None:
         c = self.controller
-        self.session_time_label.setText(f"Session {int(now) // 60}:{int(now) % 60:02d}")
+        self.session_time_label.setText(f"Session {clock_text(now)}")
         state = c.pacer_now()
         if state is not None:
             self.phase_label.setText(f"{state.words} · {math.ceil(state.seconds_left - 1e-6)} s")
+        elif c.ended:
+            self.phase_label.setText(words.REPLAY_OVER)
         quiet = c.since_last_beat_s()
-        if quiet is not None and quiet > NO_BEATS_AFTER_S:
+        if quiet is not None and quiet > NO_BEATS_AFTER_S and (c.source is None or c.source.live):
             self.quality_panel.show_no_beats(quiet)
-        times, hr = c.heart_rate_series()
-        breath_t, breath = c.pacer_wave(max(0.0, now - WINDOW_S), now)
-        self.hr_plot.set_series(times, hr, c.beat_connect(), now, breath_t, breath)
+        since = now - WINDOW_S  # only what the plot shows: the cost stays that of its window
+        times, hr = c.heart_rate_series(since)
+        breath_t, breath = c.pacer_wave(max(0.0, since), now)
+        self.hr_plot.set_series(times, hr, c.beat_connect(since), now, breath_t, breath)
 
     def _redraw_tachogram(self, now: float) -> None:
         c = self.controller
-        rr_t, rr = c.tachogram_series()
+        since = now - WINDOW_S
+        rr_t, rr = c.tachogram_series(since)
         artifact_t = self._metrics.artifact_times if self._metrics else ()
-        self.tachogram.set_series(rr_t, rr, c.beat_connect(), now, artifact_t, c.rr_at(artifact_t))
+        self.tachogram.set_series(rr_t, rr, c.beat_connect(since), now, artifact_t, c.rr_at(artifact_t))
 
     def _redraw_metrics(self, view: str, now: float) -> None:
         """Bring one of :data:`METRIC_VIEWS` up to the newest metrics."""
         m = self._metrics
+        if m is None:
+            return
         if view == "panels":
             self.metrics_panel.show_metrics(m)
             self.quality_panel.show_artifacts(m.artifact_pct)
@@ -477,9 +903,10 @@ class MainWindow(QMainWindow):
         elif view == "spectrum":
             self.spectrum_plot.set_spectrum(m.spectrum_hz, m.spectrum_ms2_per_hz)
         else:
-            self.coherence_plot.set_series(*self.controller.coherence_series(), now)
+            since = now - TREND_WINDOW_S
+            self.coherence_plot.set_series(*self.controller.coherence_series(since, TREND_POINTS), now)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.controls.pacer_box.save_settings(self.settings)
+        self.pacer_box.save_settings(self.settings)
         self.display_timer.stop()
         super().closeEvent(event)

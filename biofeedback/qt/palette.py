@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 from biofeedback.core import words
 
@@ -87,3 +87,32 @@ LIGHT = Appearance(
 #: Coherence levels as the screens tell them: colour (Okabe-Ito, DESIGN.md) and always a word.
 COHERENCE_LEVEL_COLOURS = {"low": BLUE, "medium": BLUISH_GREEN, "high": ORANGE}
 COHERENCE_LEVEL_WORDS = words.COHERENCE_WORDS
+
+
+def calm_palette() -> QPalette:
+    """Qt's palette for the calm screens (the home screen, the calm view and their menus): dark and
+    low in luminance whatever the desktop's appearance, with text that is not glaring."""
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: CLIENT_BACKGROUND,
+        QPalette.ColorRole.WindowText: CLIENT_TEXT,
+        QPalette.ColorRole.Base: PANEL_BACKGROUND,
+        QPalette.ColorRole.AlternateBase: CLIENT_BACKGROUND,
+        QPalette.ColorRole.Text: CLIENT_TEXT,
+        QPalette.ColorRole.Button: PANEL_BACKGROUND,
+        QPalette.ColorRole.ButtonText: CLIENT_TEXT,
+        QPalette.ColorRole.ToolTipBase: PANEL_BACKGROUND,
+        QPalette.ColorRole.ToolTipText: CLIENT_TEXT,
+        QPalette.ColorRole.PlaceholderText: CLIENT_TEXT_DIM,
+        QPalette.ColorRole.Highlight: BLUE,
+        QPalette.ColorRole.HighlightedText: QColor("#f0f4f8"),
+        QPalette.ColorRole.Mid: QColor("#3a4a5c"),
+        QPalette.ColorRole.Midlight: QColor("#3a4a5c"),
+        QPalette.ColorRole.Dark: QColor("#10171f"),
+        QPalette.ColorRole.Light: QColor("#2a3746"),
+    }
+    for role, colour in roles.items():
+        p.setColor(role, colour)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, CLIENT_TEXT_DIM)
+    return p

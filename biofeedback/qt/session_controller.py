@@ -251,8 +251,8 @@ class SessionController(QObject):
     def rr_at(self, times: np.ndarray) -> np.ndarray:
         return self.core.rr_at(times)
 
-    def coherence_series(self, since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        return self.core.coherence_series(since)
+    def coherence_series(self, since: float | None = None, max_points: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.core.coherence_series(since, max_points)
 
     def pacer_hz(self) -> float | None:
         return self.core.pacer_hz()

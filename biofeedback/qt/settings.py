@@ -99,10 +99,29 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("client/reduced_motion", "system", "Replace movement with brightness changes.", choices=("system", "on", "off")),
     Setting("audio/enabled", False, "Soft tones for the breath turns and a chime at high coherence."),
     Setting("audio/volume", 0.4, "Cue volume, 0..1.", minimum=0.0, maximum=1.0),
-    Setting("supervisor/appearance", "system", "Light or dark supervisor view.", choices=("system", "light", "dark")),
+    Setting("supervisor/appearance", "system", "Light or dark clinic view.", choices=("system", "light", "dark")),
+    Setting("window/mode", "home", "What the main window opens on: the person's home screen or the clinic view.", choices=("home", "clinic")),
+    Setting("home/goal_min", 0, "The session goal on the home screen, minutes (0: none).", minimum=0, maximum=180),
 )
 
 _BY_KEY = {s.key: s for s in SCHEMA}
+
+
+def make_private(path: str) -> None:
+    """Make the preferences file at ``path`` and its folder readable only by their owner, like the
+    sessions (a preference can say whose sessions these are). Quietly does nothing where it cannot."""
+    import os
+    from pathlib import Path
+
+    file = Path(path)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(file.parent, 0o700)
+        if not file.exists():
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(file, 0o600)
+    except OSError as exc:
+        log.info("Could not make the preferences private (%s): %s", path, exc)
 
 
 class Store(Protocol):

@@ -262,7 +262,7 @@ def test_client_screen_flag_opens_the_client_view_from_the_command_line(tmp_path
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
-    for screen, says in (("0", "Client view full screen on screen 0"), ("7", "There is no screen 7 (found 1); showing the client view in a window.")):
+    for screen, says in (("0", "Calm view full screen on screen 0"), ("7", "There is no screen 7 (found 1); showing the calm view in a window.")):
         png = tmp_path / f"main-{screen}.png"
         result = subprocess.run(
             [sys.executable, "-m", "biofeedback", "--client-screen", screen, "--screenshot", str(png), "--quit-after", "2"],

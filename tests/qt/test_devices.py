@@ -172,9 +172,13 @@ def window_parts(qtbot):
     from biofeedback.qt.session_controller import SessionController
     from biofeedback.sources.clock import SessionClock
 
+    from biofeedback.qt.settings import MemoryStore, Settings
+
+    from biofeedback.app.session import make_core
+
     clock = SessionClock()
-    controller = SessionController(clock)
-    window = MainWindow(controller)
+    controller = SessionController(clock, make_core(1.0))  # saving to the (private) sessions folder
+    window = MainWindow(controller, Settings(MemoryStore({"window/mode": "clinic"})))  # a strap is saved as it comes
     qtbot.addWidget(window)
     store = MemoryStrapStore()
     runner = _attach_sources(window, controller, clock, strap_store=store, scan_s=1.0)
@@ -193,7 +197,7 @@ def test_window_finds_connects_and_reconnects_to_the_strap(qtbot, bluez, window_
     window, controller, runner, store = window_parts
     strap = bluez.start_mock()
     panel = window.device_panel
-    qtbot.waitUntil(lambda: _phase(window) == "Demo", timeout=5000)
+    qtbot.waitUntil(lambda: _phase(window) == DevicePhase.DEMO.value, timeout=5000)
 
     qtbot.mouseClick(panel.scan_button, Qt.MouseButton.LeftButton)
     assert panel.scan_button.text() == "Looking..."
@@ -238,15 +242,24 @@ def test_window_without_an_adapter_offers_the_demo(qtbot, bluez, window_parts):
     runner.switch(__import__("biofeedback.app", fromlist=["make_source"]).make_source("ble:C0:FF:EE:12:34:56"))
     qtbot.waitUntil(lambda: _phase(window) == "Not available", timeout=10_000)
     assert not panel.alternatives.isHidden()
+    from biofeedback.storage import paths
+
+    saved_before = sorted(paths.sessions_dir().glob("*.bfs"))
+    assert controller.recording_pending and controller.recording_path is None  # no empty file for a strap that never came
     qtbot.mouseClick(panel.demo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _phase(window) == "Demo", timeout=5000)
+    qtbot.waitUntil(lambda: _phase(window) == DevicePhase.DEMO.value, timeout=5000)
     assert panel.alternatives.isHidden()
+    assert not controller.recording and controller.recording_path is None  # the demo is not silently saved
+    assert sorted(paths.sessions_dir().glob("*.bfs")) == saved_before  # and the strap left no empty file
+    qtbot.mouseClick(panel.scan_button, Qt.MouseButton.LeftButton)  # a scan fails again, while the demo runs
+    qtbot.waitUntil(lambda: not panel.alternatives.isHidden(), timeout=10_000)
+    assert panel.demo_button.isHidden() and not panel.recording_button.isHidden()  # the demo is not offered while it runs
 
     # Or a recording, as "Open a recording..." would pick it.
     from biofeedback.resources import sample_stream
 
     panel.recording_chosen.emit(str(sample_stream("nsrdb_5min_rr_ms.txt")))
-    qtbot.waitUntil(lambda: _phase(window) == "Recording", timeout=5000)
+    qtbot.waitUntil(lambda: _phase(window) == DevicePhase.REPLAY.value, timeout=5000)
     assert panel.message_label.text() == "Replaying nsrdb_5min_rr_ms.txt."
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings, pacer_state
@@ -16,7 +17,7 @@ from biofeedback.qt import main_window, palette
 from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
-from biofeedback.qt.widgets.metrics_panel import NOT_YET
+from biofeedback.qt.widgets.metrics_panel import NOT_YET, not_available
 from biofeedback.qt.widgets.plot_base import SessionTimeAxis
 from biofeedback.qt.widgets.session_controls import CUSTOM_KEY, HOLDS_TOO_LONG
 from biofeedback.sources.clock import SessionClock
@@ -41,7 +42,8 @@ def hands() -> Hands:
 
 @pytest.fixture
 def store() -> MemoryStore:
-    return MemoryStore()
+    """Preferences of a therapist who works in the clinic view (the home screen has its own tests)."""
+    return MemoryStore({"window/mode": "clinic"})
 
 
 def show_active(qtbot, w) -> None:
@@ -71,7 +73,7 @@ def feed(window: MainWindow, hands: Hands, t: float, rr_ms: tuple[float, ...], c
 
 
 def test_presets_apply_their_exact_pattern_through_the_real_combo(window):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.preset_box.setFocus()
     expected = {
         # key: (in, out, hold in, hold out) from the published patterns, and what people read
@@ -88,7 +90,7 @@ def test_presets_apply_their_exact_pattern_through_the_real_combo(window):
 
 
 def test_preset_chosen_with_the_keyboard(qtbot, window):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.preset_box.setFocus()
     assert box.preset_key() == "resonance"
     qtbot.keyClick(box.preset_box, Qt.Key.Key_Down)  # the next pattern in the list
@@ -97,7 +99,7 @@ def test_preset_chosen_with_the_keyboard(qtbot, window):
 
 
 def test_typing_a_rate_makes_a_custom_pattern(qtbot, window, hands):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     hands.t = 30.0
     box.rate_box.setFocus()
     box.rate_box.selectAll()
@@ -113,7 +115,7 @@ def test_typing_a_rate_makes_a_custom_pattern(qtbot, window, hands):
 
 
 def test_ratio_and_holds_through_the_spin_boxes(qtbot, window):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.ratio_box.setFocus()
     for _ in range(5):  # 1 : 1.5 -> 1 : 2.0 in steps of 0.1
         qtbot.keyClick(box.ratio_box, Qt.Key.Key_Up)
@@ -129,7 +131,7 @@ def test_ratio_and_holds_through_the_spin_boxes(qtbot, window):
 
 
 def test_holds_longer_than_the_breath_are_refused_kindly(window):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.rate_box.setValue(12.0)  # 5 s per breath
     before = window.controller.pacer
     box.hold_in_box.setValue(3.0)
@@ -140,7 +142,7 @@ def test_holds_longer_than_the_breath_are_refused_kindly(window):
 
 
 def test_switching_the_pacer_off_and_on(window):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.choose_preset("box")
     box.enabled_box.click()
     assert window.controller.pacer is None
@@ -151,7 +153,7 @@ def test_switching_the_pacer_off_and_on(window):
 
 
 def test_the_phase_is_shown_in_words_with_seconds_left(window, hands):
-    window.controls.pacer_box.choose_preset("478")
+    window.pacer_box.choose_preset("478")
     start = window.controller.pacer_start
     cases = {0.5: "Breathe in · 4 s", 4.2: "Hold · 7 s", 11.0: "Breathe out · 8 s", 18.9: "Breathe out · 1 s"}
     for dt, words in cases.items():
@@ -161,25 +163,25 @@ def test_the_phase_is_shown_in_words_with_seconds_left(window, hands):
 
 
 def test_pacer_settings_survive_a_restart(qtbot, window, store, hands):
-    window.controls.pacer_box.choose_preset("478")
+    window.pacer_box.choose_preset("478")
     window.close()
     again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands)), Settings(store))
     qtbot.addWidget(again)
-    assert again.controls.pacer_box.preset_key() == "478"
+    assert again.pacer_box.preset_key() == "478"
     assert again.controller.pacer == PacerSettings(4.0, 8.0, 7.0, 0.0)
 
 
 def test_a_custom_pattern_and_pacer_off_survive_a_restart(qtbot, window, store, hands):
-    box = window.controls.pacer_box
+    box = window.pacer_box
     box.rate_box.setValue(4.5)
     box.enabled_box.click()
     window.close()
     again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands)), Settings(store))
     qtbot.addWidget(again)
-    assert again.controls.pacer_box.preset_key() == CUSTOM_KEY
-    assert again.controls.pacer_box.rate_box.value() == pytest.approx(4.5)
+    assert again.pacer_box.preset_key() == CUSTOM_KEY
+    assert again.pacer_box.rate_box.value() == pytest.approx(4.5)
     assert again.controller.pacer is None
-    assert not again.controls.pacer_box.enabled_box.isChecked()
+    assert not again.pacer_box.enabled_box.isChecked()
 
 
 # ---------------------------------------------------------------- metrics and signal quality text
@@ -202,9 +204,10 @@ METRICS = LiveMetrics(
 
 def test_metrics_panel_shows_exact_text_with_units(window):
     panel = window.metrics_panel
-    assert [panel.value_text(k) for k in ("hr", "rmssd", "coherence", "swing", "compliance")] == [NOT_YET] * 5
+    before = [panel.value_text(k) for k in ("hr", "rmssd", "coherence", "swing", "compliance")]
+    assert all(text.startswith(NOT_YET) for text in before)
     window.on_metrics(METRICS)
-    assert panel.value_text("hr") == NOT_YET  # drawn on the display tick, not per beat
+    assert panel.value_text("hr").startswith(NOT_YET)  # drawn on the display tick, not per beat
     window.redraw()
     assert panel.value_text("hr") == "64 bpm"
     assert panel.value_text("rmssd") == "42 ms"
@@ -328,16 +331,24 @@ def test_space_starts_then_stops_a_recorded_session(qtbot, tmp_path, hands, stor
     window = MainWindow(controller, Settings(store))
     show_active(qtbot, window)
     assert window.controls.record_button.text() == "Start recording  (Space)"
-    assert window.controls.record_state.text() == "Not recording. The live view runs without saving."
-    with qtbot.waitSignal(window.record_requested, timeout=1000):
+    assert window.controls.indicator.isHidden()
+    with qtbot.waitSignal(window.session_start_requested, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_Space)
     assert controller.recording_path == path
     assert window.controls.record_button.text() == "Stop recording  (Space)"
-    assert window.controls.record_state.text() == f"Recording to {path}"
-    with qtbot.waitSignal(window.stop_requested, timeout=1000):
+    assert not window.controls.indicator.isHidden()  # a recording mark in the header
+    assert window.controls.indicator.text() == "● Recording 0:00"
+    assert window.controls.indicator.toolTip() == f"Recording to {path}"
+    hands.t = 75.0
+    window.redraw()
+    assert window.controls.indicator.text() == "● Recording 1:15"
+    with qtbot.waitSignal(window.session_stopped, timeout=1000) as stopped:
         qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert stopped.args == [path]
     assert controller.recording_path is None
     assert window.controls.record_button.text() == "Start recording  (Space)"
+    assert window.controls.indicator.isHidden()
+    assert window.status_label.text() == f"Saved to {path}."  # where it went, said on stop
     assert read_session(path).ended_cleanly
     controller.close()
 
@@ -377,7 +388,7 @@ def test_light_and_dark_appearance_recolour_and_persist(window, store):
     assert Settings(store).value("supervisor/appearance") == "light"
     window.appearance_actions["dark"].trigger()
     assert window.hr_plot.backgroundBrush().color() == palette.DARK.plot
-    assert window.controls.pacer_box.rate_box.palette().base().color() == palette.DARK.plot
+    assert window.pacer_box.rate_box.palette().base().color() == palette.DARK.plot
     assert Settings(store).value("supervisor/appearance") == "dark"
 
 
@@ -513,3 +524,21 @@ def test_a_beat_placed_a_few_ms_past_the_clock_shows_no_negative_delay():
 
     assert delay_text(-0.004) == "0.0 s"
     assert delay_text(0.3) == "0.3 s"
+
+
+def test_a_metric_without_enough_data_is_not_available_with_why_never_a_number(window):
+    """Too few beats for a metric: a dash and the reason, e.g. RMSSD needs 30 s, coherence 64 s."""
+    panel = window.metrics_panel
+    window.on_metrics(LiveMetrics(t=20.0, hr_bpm=70.0))  # 20 s of beats: only the heart rate is honest
+    window.redraw()
+    assert panel.value_text("hr") == "70 bpm"
+    assert panel.value_text("rmssd") == not_available("needs 30 s of beats")
+    assert panel.value_text("coherence") == not_available("needs 64 s of beats")
+    for key in ("rmssd", "coherence", "swing", "compliance"):
+        label = panel._values[key]
+        shown = QTextDocumentFragment.fromHtml(label.text()).toPlainText()
+        assert not any(ch.isdigit() for ch in shown.split("needs")[0]), shown  # no number before the reason
+    window.pacer_box.enabled_box.click()  # the pacer off: breathing with it cannot be said at all
+    window.on_metrics(LiveMetrics(t=100.0, breathing_compliance=0.9))
+    window.redraw()
+    assert panel.value_text("compliance") == not_available("the pacer is off")

@@ -57,9 +57,10 @@ def test_a_strap_is_saved_from_the_start_and_the_demo_only_when_asked(qtbot, tmp
     controller = SessionController(clock, SessionCore(open_sink=writes_to(*(tmp_path / f"{i}.bfs" for i in range(3)))))
     controller.source_started(DEMO)
     assert controller.recording_path is None
-    controller.source_started(STRAP)  # a strap: recorded from the start
-    assert controller.recording_path == tmp_path / "0.bfs"
+    controller.source_started(STRAP)  # a strap: recorded from its first sample on
+    assert controller.recording_path is None and controller.recording_pending
     controller.on_event(Sample(1.0, 60, (1000.0,)))
+    assert controller.recording_path == tmp_path / "0.bfs"
     clock.t = 1.5
     controller.source_started(DEMO)  # the demo after a strap: the strap's file closes, the demo is not saved
     assert controller.recording_path is None

@@ -43,6 +43,12 @@ _MARK = {
 RECORDING_FILTER = "Sessions and RR text (*.bfs *.jsonl *.txt *.csv);;All files (*)"
 
 
+def ask_for_recording(parent: QWidget, folder: str = "") -> str:
+    """Ask for a recording to open, starting in ``folder`` (the sessions folder); "" if none chosen."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Open a recording", folder, RECORDING_FILTER)
+    return path
+
+
 class DevicePanel(QFrame):
     """Shows the strap's state and offers scanning, connecting, and alternatives on errors.
 
@@ -64,6 +70,9 @@ class DevicePanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("devicePanel")
+        #: Where "Open a recording..." starts looking (the app sets the sessions folder).
+        self.recordings_folder = ""
+        self._state = DeviceState()
         self.title = QLabel("Heart-rate strap")
         self.title.setObjectName("panelTitle")
         self.mark = QLabel()
@@ -89,7 +98,7 @@ class DevicePanel(QFrame):
         self.connect_button.hide()
         self.connect_button.clicked.connect(self._connect_clicked)
 
-        self.demo_button = QPushButton("Use the demo")
+        self.demo_button = QPushButton(words.USE_DEMO)
         self.demo_button.clicked.connect(self.demo_requested)
         self.recording_button = QPushButton("Open a recording...")
         self.recording_button.clicked.connect(self._ask_for_recording)
@@ -122,6 +131,7 @@ class DevicePanel(QFrame):
     # ---- rendering
 
     def show_state(self, state: DeviceState) -> None:
+        self._state = state
         mark, colour = _MARK[state.phase]
         self.mark.setText(mark)
         self.mark.setStyleSheet(f"color: {colour.name()}; font-size: 18px;")
@@ -133,6 +143,7 @@ class DevicePanel(QFrame):
         self.message_label.setText(state.message)
         self.message_label.setVisible(bool(state.message))
         self.alternatives.setVisible(state.offers_alternatives)
+        self.demo_button.setVisible(not state.demo_running)  # never offer what already runs
 
     def show_scanning(self) -> None:
         self.scan_button.setEnabled(False)
@@ -167,6 +178,7 @@ class DevicePanel(QFrame):
         self.message_label.setText(message)
         self.message_label.show()
         self.alternatives.show()
+        self.demo_button.setVisible(not self._state.demo_running)
 
     # ---- input
 
@@ -180,6 +192,6 @@ class DevicePanel(QFrame):
             self.connect_requested.emit(address, name)
 
     def _ask_for_recording(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a recording", "", RECORDING_FILTER)
+        path = ask_for_recording(self, self.recordings_folder)
         if path:
             self.recording_chosen.emit(path)

@@ -49,6 +49,7 @@ class HeartRatePlot(QuietPlot):
         self.breath_box.addItem(self._breath)
         self._hr = item.plot()
         self._markers: list[pg.InfiniteLine] = []
+        self._marker_ids: list[int | None] = []
         self._empty = pg.TextItem("Waiting for the first heartbeats", anchor=(0.5, 0.5))
         self._empty.setParentItem(item.vb)
         item.vb.sigResized.connect(self._centre_empty_text)
@@ -81,12 +82,35 @@ class HeartRatePlot(QuietPlot):
         line.setPen(pg.mkPen(self.appearance.marker, width=1.5, style=Qt.PenStyle.DotLine))
         line.label.setColor(self.appearance.marker)
 
-    def add_marker(self, t: float, label: str) -> None:
+    def add_marker(self, t: float, label: str, marker_id: int | None = None) -> None:
         """A labelled vertical line at session time ``t`` (s); one item per marker, made once."""
         line = pg.InfiniteLine(pos=t, angle=90, movable=False, label=label, labelOpts={"position": 0.95, "anchors": [(0, 0), (0, 0)]})
-        self.getPlotItem().addItem(line)
+        self.getPlotItem().addItem(line, ignoreBounds=True)
         self._markers.append(line)
+        self._marker_ids.append(marker_id)
         self._colour_marker(line)
+
+    def relabel_marker(self, marker_id: int, label: str) -> None:
+        for line, known in zip(self._markers, self._marker_ids, strict=True):
+            if known == marker_id:
+                line.label.setFormat(label)
+
+    def remove_marker(self, marker_id: int) -> None:
+        for i, known in enumerate(self._marker_ids):
+            if known == marker_id:
+                self.getPlotItem().removeItem(self._markers.pop(i))
+                del self._marker_ids[i]
+                return
+
+    def clear_markers(self) -> None:
+        for line in self._markers:
+            self.getPlotItem().removeItem(line)
+        self._markers.clear()
+        self._marker_ids.clear()
+
+    def marker_labels(self) -> list[tuple[float, str]]:
+        """Time and label of each marker line (for tests and screenshots)."""
+        return [(line.value(), line.label.format) for line in self._markers]
 
     def set_series(
         self,
@@ -102,6 +126,9 @@ class HeartRatePlot(QuietPlot):
         ``connect[i]`` says whether beat ``i`` is joined to beat ``i + 1`` (False across a gap).
         """
         self._empty.setVisible(len(times) == 0)
-        self.setXRange(max(0.0, now - WINDOW_S), max(now, WINDOW_S), padding=0)
+        start, stop = max(0.0, now - WINDOW_S), max(now, WINDOW_S)
+        self.setXRange(start, stop, padding=0)
+        for line in self._markers:  # a marker out of sight costs nothing per repaint
+            line.setVisible(start <= line.value() <= stop)
         self._hr.setData(times, hr, connect=connect if len(times) else "all")
         self._breath.setData(breath_t, breath)

@@ -11,8 +11,24 @@ from biofeedback.core.live import LiveMetrics
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.name_value_panel import NameValuePanel
 
-#: Shown while a metric has too little data to be honest.
+#: Shown while a metric has too little data to be honest; its reason follows, in smaller type.
 NOT_YET = "—"
+
+#: Why each metric is not shown yet: how much data it needs (from the pipeline's own constants).
+WHY_NOT_YET = {
+    "hr": "waiting for beats",
+    "rmssd": f"needs {live.RMSSD_MIN_S:g} s of beats",
+    "coherence": f"needs {coherence.WINDOW_S:g} s of beats",
+    "swing": "needs a whole breath",
+    "compliance": f"needs {coherence.WINDOW_S:g} s of beats",
+}
+#: Why breathing with the pacer cannot be said at all.
+PACER_OFF = "the pacer is off"
+
+
+def not_available(reason: str) -> str:
+    """"— needs 64 s of beats": the dash, and the reason in smaller, lighter type."""
+    return f"{NOT_YET} <span style='font-weight:normal; font-size:small'>{reason}</span>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +85,23 @@ ROWS: tuple[MetricRow, ...] = (
 )
 
 
-def metric_texts(m: LiveMetrics | None) -> dict[str, str]:
-    """The user-facing text of each row for one snapshot (``None``: nothing yet)."""
+def metric_texts(m: LiveMetrics | None, pacer_on: bool = True) -> dict[str, str]:
+    """The user-facing text of each row for one snapshot (``None``: nothing yet). A metric that
+    cannot be computed honestly is never a number: a dash, and why."""
+    why = dict(WHY_NOT_YET)
+    if not pacer_on:
+        why["compliance"] = PACER_OFF
     if m is None:
-        return {row.key: NOT_YET for row in ROWS}
+        return {row.key: not_available(why[row.key]) for row in ROWS}
     level = palette.COHERENCE_LEVEL_WORDS.get(m.coherence_level or "", "")
-    return {
-        "hr": NOT_YET if m.hr_bpm is None else f"{m.hr_bpm:.0f} bpm",
-        "rmssd": NOT_YET if m.rmssd_ms is None else f"{m.rmssd_ms:.0f} ms",
-        "coherence": NOT_YET if m.coherence is None else (f"{m.coherence:.1f} · {level}" if level else f"{m.coherence:.1f}"),
-        "swing": NOT_YET if m.hr_swing_bpm is None else f"{m.hr_swing_bpm:.1f} bpm",
-        "compliance": NOT_YET if m.breathing_compliance is None else f"{100 * m.breathing_compliance:.0f} %",
+    values = {
+        "hr": None if m.hr_bpm is None else f"{m.hr_bpm:.0f} bpm",
+        "rmssd": None if m.rmssd_ms is None else f"{m.rmssd_ms:.0f} ms",
+        "coherence": None if m.coherence is None else (f"{m.coherence:.1f} · {level}" if level else f"{m.coherence:.1f}"),
+        "swing": None if m.hr_swing_bpm is None else f"{m.hr_swing_bpm:.1f} bpm",
+        "compliance": None if m.breathing_compliance is None or not pacer_on else f"{100 * m.breathing_compliance:.0f} %",
     }
+    return {key: not_available(why[key]) if text is None else text for key, text in values.items()}
 
 
 class MetricsPanel(NameValuePanel):
@@ -88,7 +109,16 @@ class MetricsPanel(NameValuePanel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Live metrics", [(r.key, r.name, r.help) for r in ROWS], NOT_YET, "metricValue", parent=parent)
+        self.pacer_on = True
+        self._shown: LiveMetrics | None = None
+        self.show_metrics(None)
+
+    def set_pacer_on(self, on: bool) -> None:
+        """Whether a pacer guides (without one, breathing with the pacer cannot be said)."""
+        self.pacer_on = on
+        self.show_metrics(self._shown)
 
     def show_metrics(self, metrics: LiveMetrics | None) -> None:
-        for key, text in metric_texts(metrics).items():
+        self._shown = metrics
+        for key, text in metric_texts(metrics, self.pacer_on).items():
             self.set_value(key, text)

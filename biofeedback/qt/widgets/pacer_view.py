@@ -15,6 +15,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from biofeedback.core import words
 from biofeedback.core.pacer import PacerState
 from biofeedback.qt.widgets.themes import DEFAULT_THEME, Scene, Theme, theme
 
@@ -43,7 +44,7 @@ class PacerView(QWidget):
         self.scene = Scene()
         self.state: PacerState | None = None
         self.caption = ""
-        self.idle_words = "Breathe freely"
+        self.idle_words = words.BREATHE_FREELY
         self.setMinimumSize(320, 320)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)

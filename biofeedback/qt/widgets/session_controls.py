@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from biofeedback.core import words
 from biofeedback.core.pacer import (
     RATE_MAX_BPM,
     RATE_MIN_BPM,
@@ -210,78 +211,106 @@ class PacerSettingsBox(QGroupBox):
         if emit:
             self.pacer_chosen.emit(pacer if on else None)
 
+    def chosen(self) -> PacerSettings | None:
+        """The pattern this box stands for now (None: the pacer is switched off)."""
+        return self.settings if self.enabled_box.isChecked() else None
+
+    def show_recorded_pacer(self, recorded: bool) -> None:
+        """While a recording plays, its own pacer guides: the box steps aside and says so."""
+        self.setEnabled(not recorded)
+        self.summary.setText(words.RECORDED_PACER if recorded else (self.settings.describe() if self.settings else ""))
+
     def _enable_fields(self, on: bool) -> None:
         for w in (self.preset_box, self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
             w.setEnabled(on)
 
 
 class SessionControls(QWidget):
-    """Start/stop recording, add a marker, and the pacer settings.
+    """The clinic header's session controls: start/stop recording, add a marker, the calm view,
+    the session library and the home screen, with a recording indicator.
+
+    The widget only asks and shows: whoever owns the session answers through
+    :meth:`show_recording` and :meth:`show_elapsed`.
 
     Signals
     -------
-    record_requested()
-        The person asked to start a recorded session.
-    stop_requested()
-        The person asked to stop the recorded session.
+    record_requested(), stop_requested()
+        The person asked to start or stop the recorded session.
     marker_requested()
         The person asked for a marker at this moment.
-    pacer_chosen(object)
-        Forwarded from :class:`PacerSettingsBox`.
     client_view_requested()
         The person asked for the calm view (the breathing picture alone).
+    library_requested()
+        The person asked for the session library (the button shows once a library is there).
+    home_requested()
+        The person asked for the home screen.
     """
 
     record_requested = Signal()
     stop_requested = Signal()
     marker_requested = Signal()
-    pacer_chosen = Signal(object)
     client_view_requested = Signal()
+    library_requested = Signal()
+    home_requested = Signal()
 
-    def __init__(self, assessed_bpm: float | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.recording = False
-        self.client_button = QPushButton("Open the calm view  (Ctrl+K)")
+        self.indicator = QLabel()
+        self.indicator.setObjectName("recordIndicator")
+        self.indicator.hide()
+        self.record_button = QPushButton()
+        self.record_button.setObjectName("recordButton")
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.marker_button = QPushButton("Add marker  (M)")
+        self.marker_button.setToolTip("Mark this moment; type a label and a note if you like (Enter saves, Esc closes).")
+        self.marker_button.clicked.connect(self.marker_requested)
+        self.client_button = QPushButton(f"{words.CALM_VIEW}  (Ctrl+K)")
         self.client_button.setToolTip(
             "The breathing picture alone, for the person breathing: full screen on a second monitor, "
             "or in its own window on this one."
         )
         self.client_button.clicked.connect(self.client_view_requested)
-        self.record_button = QPushButton()
-        self.record_button.setObjectName("recordButton")
-        self.record_button.clicked.connect(self.toggle_recording)
-        self.marker_button = QPushButton("Add marker  (M)")
-        self.marker_button.clicked.connect(self.marker_requested)
-        self.record_state = QLabel()
-        self.record_state.setObjectName("recordState")
-        self.record_state.setWordWrap(True)
-        self.pacer_box = PacerSettingsBox(assessed_bpm)
-        self.pacer_box.pacer_chosen.connect(self.pacer_chosen)
+        self.library_button = QPushButton(words.OPEN_LIBRARY)
+        self.library_button.clicked.connect(self.library_requested)
+        self.library_button.hide()  # until the app has a library to open
+        self.home_button = QPushButton(words.HOME_SCREEN)
+        self.home_button.setToolTip("The calm home screen: the breathing picture large, one button to start.")
+        self.home_button.clicked.connect(self.home_requested)
+        for button in (self.record_button, self.marker_button, self.client_button, self.library_button, self.home_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keyboard where it was
 
-        session = QGroupBox("Session")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.record_button)
-        buttons.addWidget(self.marker_button)
-        session_layout = QVBoxLayout(session)
-        session_layout.addLayout(buttons)
-        session_layout.addWidget(self.record_state)
-        session_layout.addWidget(self.client_button)
-
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(session)
-        layout.addWidget(self.pacer_box)
+        layout.setSpacing(6)
+        layout.addWidget(self.indicator)
+        layout.addSpacing(6)
+        for button in (self.record_button, self.marker_button, self.client_button, self.library_button, self.home_button):
+            layout.addWidget(button)
         self.show_recording(False)
 
     def toggle_recording(self) -> None:
         """Ask to start or stop, depending on what is happening now."""
         (self.stop_requested if self.recording else self.record_requested).emit()
 
-    def show_recording(self, active: bool, where: str = "") -> None:
-        """Reflect the session's recording state; ``where`` names the file being written."""
-        self.recording = active
-        self.record_button.setText("Stop recording  (Space)" if active else "Start recording  (Space)")
+    def show_recording(self, active: bool, where: str = "", pending: bool = False) -> None:
+        """Reflect the session's recording state; ``where`` names the file being written;
+        ``pending``: the file waits for the strap's first heartbeat."""
+        self.recording = active or pending
+        self._writing = active
+        self.record_button.setText("Stop recording  (Space)" if self.recording else "Start recording  (Space)")
+        self.indicator.setVisible(self.recording)
         if active:
-            self.record_state.setText(f"Recording to {where}" if where else "Recording")
-        else:
-            self.record_state.setText("Not recording. The live view runs without saving.")
+            self.indicator.setText(words.RECORDING_MARK.format(elapsed="0:00"))
+            self.indicator.setToolTip(words.RECORDING_TO.format(path=where) if where else "")
+        elif pending:
+            self.indicator.setText(words.RECORDING_WAITS)
+            self.indicator.setToolTip(words.RECORDING_WAITS_LONG)
+
+    def show_elapsed(self, text: str) -> None:
+        """The recorded session's length so far, next to the recording mark."""
+        if self._writing:
+            self.indicator.setText(words.RECORDING_MARK.format(elapsed=text))
+
+    def set_library_available(self, available: bool) -> None:
+        self.library_button.setVisible(available)

@@ -23,6 +23,9 @@ CONTACT_WORDS = {
 }
 
 UNKNOWN = "—"
+#: What a recording played back cannot tell: these rows describe this computer's link, not the file's.
+NOT_IN_RECORDING = "not in the recording"
+NOT_FOR_A_RECORDING = "— (a recording plays)"
 
 ROW_HELP = {
     "contact": "Skin contact as the strap reports it.",
@@ -75,18 +78,35 @@ class SignalQualityPanel(NameValuePanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         rows = [(key, name, ROW_HELP[key]) for key, name in self.NAMES.items()]
         super().__init__("Signal quality", rows, UNKNOWN, "qualityValue", wrap=True, parent=parent)
+        #: The beats come from a live source (a strap, the demo), not from a recording played back.
+        self.live = True
+
+    def set_live(self, live: bool) -> None:
+        """Live source or recording: a recording shows what it recorded, not this computer's link."""
+        self.live = live
+        self.clear()
+
+    def clear(self) -> None:
+        """Nothing known yet (a new session)."""
+        self.show_contact(None)
+        self.show_battery(None)
+        self.show_artifacts(None)
+        self.show_delay(None)
 
     def show_contact(self, contact: Contact | None) -> None:
+        if not self.live and contact in (None, Contact.UNSUPPORTED):
+            self.set_value("contact", NOT_IN_RECORDING)
+            return
         self.set_value("contact", UNKNOWN if contact is None else CONTACT_WORDS[contact])
 
     def show_battery(self, percent: int | None) -> None:
-        self.set_value("battery", battery_text(percent))
+        self.set_value("battery", NOT_IN_RECORDING if percent is None and not self.live else battery_text(percent))
 
     def show_artifacts(self, percent: float | None) -> None:
         self.set_value("artifacts", artifact_text(percent))
 
     def show_delay(self, seconds: float | None) -> None:
-        self.set_value("delay", delay_text(seconds))
+        self.set_value("delay", NOT_FOR_A_RECORDING if not self.live else delay_text(seconds))
 
     def show_no_beats(self, seconds: float) -> None:
         """Say that beats stopped arriving ``seconds`` ago (shown instead of the delay)."""
