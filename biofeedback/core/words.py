@@ -94,7 +94,7 @@ SESSION_STARTED_AT_HOME = _("Breathe along with the orb. Press Stop session when
 # ---- recording
 
 RECORDING_MARK = _("● Recording {elapsed}")
-RECORDING_WAITS = _("◌ Recording from the first beat")
+RECORDING_WAITS = _("◌ Waiting for the strap")
 RECORDING_WAITS_LONG = _("The session is saved from the strap's first heartbeat on, so a strap that never connects leaves no empty file.")
 RECORDING_TO = _("Recording to {path}")
 SAVED_TO = _("Saved to {path}.")

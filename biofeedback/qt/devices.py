@@ -347,7 +347,7 @@ class SourceRunner(QObject):
         source that is saved by default, a strap)."""
         old = self.bridge
         if old is not None:
-            for signal, slot in ((old.event_received, self.controller.on_event), (old.failed, self.controller.on_failed)):
+            for signal, slot in ((old.event_received, self._on_event), (old.failed, self._on_failed)):
                 try:
                     signal.disconnect(slot)
                 except (RuntimeError, TypeError):  # never connected
@@ -364,12 +364,22 @@ class SourceRunner(QObject):
             self.controller.reset(None)
         self.controller.source_started(info, keep_recording)
         bridge = SourceBridge(source, self.clock, self)
-        bridge.event_received.connect(self.controller.on_event)
-        bridge.failed.connect(self.controller.on_failed)
+        bridge.event_received.connect(self._on_event)
+        bridge.failed.connect(self._on_failed)
         self.bridge = bridge
         bridge.start()
         self.source_started.emit(source)
         return bridge
+
+    def _on_event(self, event) -> None:
+        # An event the old source sent just before the switch may still be on its way through
+        # Qt's queue: it belongs to the session that was replaced, never to the new one.
+        if self.sender() is self.bridge:
+            self.controller.on_event(event)
+
+    def _on_failed(self, message: str) -> None:
+        if self.sender() is self.bridge:
+            self.controller.on_failed(message)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop every source and wait for their threads (at exit)."""

@@ -138,13 +138,13 @@ def qt_palette(a: palette.Appearance) -> QPalette:
 LABEL_STYLES: dict[str, tuple[float | None, bool, str]] = {
     "heartRate": (24.0, True, "heart_rate"),
     "phase": (16.0, False, "text"),
-    "sessionTime": (13.0, False, "text_dim"),
+    "sessionTime": (12.0, False, "text_dim"),
     "notice": (12.0, False, "text"),
     "metricName": (None, False, "text_dim"),
     "metricValue": (13.0, True, "text"),
     "qualityValue": (None, False, "text"),
     "pacerSummary": (None, False, "text_dim"),
-    "recordIndicator": (11.5, True, "heart_rate"),
+    "recordIndicator": (10.5, True, "heart_rate"),
 }
 
 
@@ -327,7 +327,11 @@ class MainWindow(QMainWindow):
         header.addSpacing(18)
         header.addWidget(self.phase_label)
         header.addStretch(1)
-        header.addWidget(self.session_time_label)
+        times = QVBoxLayout()  # the session's time, and under it the recording's while one runs
+        times.setSpacing(0)
+        times.addWidget(self.session_time_label)
+        times.addWidget(self.controls.indicator)
+        header.addLayout(times)
         header.addSpacing(12)
         header.addWidget(self.controls)
 
@@ -409,6 +413,7 @@ class MainWindow(QMainWindow):
             + [words.BREATHING_FREELY, words.REPLAY_OVER],
             self.hr_label: ["888 bpm", "-- bpm"],
             self.session_time_label: ["Session 88:88:88"],
+            self.controls.indicator: [words.RECORDING_MARK.format(elapsed="88:88:88"), words.RECORDING_WAITS],
         }
         for label, texts in longest.items():
             font = QFont(self.font())

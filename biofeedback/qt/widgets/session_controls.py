@@ -265,10 +265,10 @@ class SessionControls(QWidget):
         self.marker_button = QPushButton("Add marker  (M)")
         self.marker_button.setToolTip("Mark this moment; type a label and a note if you like (Enter saves, Esc closes).")
         self.marker_button.clicked.connect(self.marker_requested)
-        self.client_button = QPushButton(f"{words.CALM_VIEW}  (Ctrl+K)")
+        self.client_button = QPushButton(words.CALM_VIEW)
         self.client_button.setToolTip(
             "The breathing picture alone, for the person breathing: full screen on a second monitor, "
-            "or in its own window on this one."
+            "or in its own window on this one (Ctrl+K)."
         )
         self.client_button.clicked.connect(self.client_view_requested)
         self.library_button = QPushButton(words.OPEN_LIBRARY)
@@ -280,13 +280,18 @@ class SessionControls(QWidget):
         for button in (self.record_button, self.marker_button, self.client_button, self.library_button, self.home_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the keyboard where it was
 
-        layout = QHBoxLayout(self)
+        layout = QHBoxLayout(self)  # the indicator is placed by the window, next to the session time
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.indicator)
-        layout.addSpacing(6)
         for button in (self.record_button, self.marker_button, self.client_button, self.library_button, self.home_button):
             layout.addWidget(button)
+        self.show_recording(False)
+        # as wide as its longer words, so starting or stopping never moves the header
+        widths = []
+        for text in ("Start recording  (Space)", "Stop recording  (Space)"):
+            self.record_button.setText(text)
+            widths.append(self.record_button.sizeHint().width())
+        self.record_button.setMinimumWidth(max(widths))
         self.show_recording(False)
 
     def toggle_recording(self) -> None:
