@@ -104,6 +104,8 @@ def test_record_replays_a_real_recording_faithfully(tmp_path, spec):
         (lambda d: d, "is a folder"),
         (lambda d: _write(d / "random.bin", os.urandom(2048)), "not text|not an RR interval"),
         (lambda d: _write(d / "empty.txt", b""), "is empty"),
+        (lambda d: _write(d / "zeros.txt", b"\x00" * 30), r"zeros.txt is empty\.$"),  # not 30 escaped NUL bytes
+        (lambda d: _write(d / "binary.txt", b"812\n\x01\x02\x03\n"), r"\(it is not text\)\.$"),
     ],
 )
 @pytest.mark.parametrize("command", ["analyze", "replay", "record"])
@@ -146,6 +148,19 @@ def test_usage_errors_are_one_line_with_exit_code_2(args, message):
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert message in result.stderr
+
+
+def test_a_flag_given_to_the_wrong_command_says_so():
+    cases = {
+        ("record", "--client-screen", "1", "--source", "demo"): "--client-screen is an option of the window, not of 'biofeedback record'.",
+        ("--speed", "10", "analyze", "x.bfs"): "--speed is an option of the window, not of 'biofeedback analyze'.",
+        ("--speed", "10", "record", "--source", "demo"): "Give --speed after the command: 'biofeedback record --speed ...'.",
+        ("record", "--source", "demo", "--json"): "--json is an option of 'biofeedback analyze', not of 'biofeedback record'.",
+    }
+    for args, says in cases.items():
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith(f"biofeedback: {says}"), result.stderr
 
 
 def test_record_never_overwrites(tmp_path):

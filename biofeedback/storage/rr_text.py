@@ -25,6 +25,10 @@ def read_rr_text(path: str | os.PathLike[str]) -> np.ndarray:
         text = read_recording_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise SessionFileError(f"{path} is neither a session file nor RR text (it is not text).") from None
+    if not text.strip("\x00 \t\r\n"):  # only zero bytes: what a power cut can leave of a file
+        raise SessionFileError(f"{path} is empty.")
+    if any(ch < " " and ch not in "\t\r\n" for ch in text[:4096]):
+        raise SessionFileError(f"{path} is neither a session file nor RR text (it is not text).")
     try:  # the common case, a clean column of numbers, in one call
         rr = np.array(text.replace(",", ".").split(), dtype=np.float64) if "#" not in text else None
     except ValueError:
