@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from biofeedback.core import words
@@ -28,6 +28,10 @@ from biofeedback.qt.devices import DevicePhase, DeviceState
 START_POINT_SIZE = 17.0
 TIME_POINT_SIZE = 20.0
 BAR_POINT_SIZE = 12.5
+#: The start button: wide enough to be the obvious thing to press, in a deep, calm blue (the
+#: Okabe-Ito blue darkened, so it does not glare in a dim room).
+START_WIDTH_PX = 320
+START_BUTTON = QColor("#1c4a69")
 
 #: What the strap line offers, by phase: ("connect": find a strap; "retry": look again;
 #: "demo": use the demo instead), besides the words.
@@ -158,6 +162,11 @@ class HomeView(QWidget):
         start_font.setPointSizeF(START_POINT_SIZE)
         self.start_button.setFont(start_font)
         self.start_button.setMinimumHeight(52)
+        self.start_button.setMinimumWidth(START_WIDTH_PX)
+        accent = self.start_button.palette()  # the one button that matters here, in a calm deep blue
+        accent.setColor(accent.ColorRole.Button, START_BUTTON)
+        accent.setColor(accent.ColorRole.ButtonText, palette.CLIENT_TEXT)
+        self.start_button.setPalette(accent)
         self.start_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.start_button.clicked.connect(self._start_or_stop)
         self.time_label = QLabel("0:00")
