@@ -231,3 +231,25 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     assert proc.returncode in (0, 141)
+
+
+def test_a_damaged_recording_says_so_on_stderr_when_replayed(tmp_path):
+    from biofeedback.core.samples import Sample
+    from biofeedback.storage.session_file import SessionWriter, make_header
+
+    path = tmp_path / "cut.bfs"
+    with SessionWriter(path, make_header("demo", {}, {}, "t")) as writer:
+        for i in range(20):
+            writer.write(Sample(1.0 + i, 60, (1000.0,)))
+    lines = path.read_bytes().split(b"\n")
+    lines.insert(4, b'{"t": 3.5, "ty')
+    path.write_bytes(b"\n".join(lines)[:-20])  # a damaged line, and the last one cut off
+    for args in (["--source", str(path), "--screenshot", str(tmp_path / "x.png"), "--quit-after", "1"],
+                 ["record", "--source", str(path), "--speed", "50", "--out", str(tmp_path / "again.bfs")]):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        said = [line for line in result.stderr.splitlines() if line.startswith("biofeedback:")]
+        assert said == [
+            f"biofeedback: {path}: 1 damaged line skipped.",
+            f"biofeedback: {path}: the last line was cut off (the app stopped while writing it).",
+        ]

@@ -100,6 +100,7 @@ RECORDING_TO = _("Recording to {path}")
 SAVED_TO = _("Saved to {path}.")
 NOTHING_SAVED = _("Nothing was saved: no heartbeat arrived.")
 PRACTICE_NOT_SAVED = _("Practice with the demo heartbeat: this session is not saved.")
+PRACTICE_ENDED = _("Practice ended after {elapsed}. Nothing was saved: it was the demo heartbeat.")
 RECORDED_PACER = _("The recording's own pacer is shown while it plays.")
 OPEN_LIBRARY = _("Sessions")
 

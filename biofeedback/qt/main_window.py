@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
         if self.timer.running:
             self.timer.stop(c.now())
             self._practice = False
-            self._say("", home_only=True)
+            self._say(words.PRACTICE_ENDED.format(elapsed=clock_text(self.timer.elapsed(c.now()))), home_only=True)
             self.session_stopped.emit(None)
             self._show_session()
 

@@ -95,7 +95,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("pacer/hold_in_s", 0.0, "Holding after breathing in, s.", minimum=0.0, maximum=20.0),
     Setting("pacer/exhale_s", 6.0, "Breathing out, s.", minimum=0.5, maximum=20.0),
     Setting("pacer/hold_out_s", 0.0, "Holding after breathing out, s.", minimum=0.0, maximum=20.0),
-    Setting("client/theme", "orb", "Name of the client view's animation theme."),
+    Setting("client/theme", "orb", "Name of the calm view's animation theme."),
     Setting("client/reduced_motion", "system", "Replace movement with brightness changes.", choices=("system", "on", "off")),
     Setting("audio/enabled", False, "Soft tones for the breath turns and a chime at high coherence."),
     Setting("audio/volume", 0.4, "Cue volume, 0..1.", minimum=0.0, maximum=1.0),

@@ -147,6 +147,7 @@ def test_the_demo_at_home_is_practice_and_saves_nothing(qtbot, hands, tmp_path):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert not window.session_running and stopped == [None]
     assert list(tmp_path.glob("*.bfs")) == []
+    assert window.home.message_label.text() == "Practice ended after 0:30. Nothing was saved: it was the demo heartbeat."
 
 
 def test_the_start_and_stop_flow_can_take_steps_in_between(qtbot, hands, tmp_path):
