@@ -225,11 +225,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     # Only numpy-level modules: never Qt, never scipy (its import alone costs about 0.8 s).
     from biofeedback.core.summary import analyze
-    from biofeedback.core.timeline import BeatTimeline, rebuild
-    from biofeedback.storage.recordings import load_recording
+    from biofeedback.storage.recordings import load_recording, timeline_of
 
     data = load_recording(Path(args.file).expanduser(), as_packets=False)
-    timeline = rebuild(data.events) if data.rr_ms is None else BeatTimeline.from_rr(data.rr_ms)
+    timeline = timeline_of(data)
     result = analyze(timeline)
     result["ended_cleanly"] = data.ended_cleanly
     result["skipped_lines"] = data.skipped_lines + int(data.truncated_tail)
