@@ -114,7 +114,7 @@ def test_session_file_with_a_gap_keeps_metrics_outside_it(tmp_path):
     assert split != glued
 
 
-@pytest.mark.parametrize("values", ["800\n", "800\n810\n790\n805\n", "800\n100\n"])
+@pytest.mark.parametrize("values", ["800\n", "800\n810\n790\n805\n", "800\n810\n790\n805\n100\n"])
 def test_too_little_data_says_so_instead_of_failing(tmp_path, values):
     path = tmp_path / "short.txt"
     path.write_text(values)

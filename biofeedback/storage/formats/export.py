@@ -174,3 +174,71 @@ def _jsonable(value):
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"cannot store {type(value).__name__} in JSON")
+
+
+# --------------------------------------------------------------------------- from a recording
+
+#: The targets of ``biofeedback export --to``.
+TARGETS = ("csv", "kubios", "json")
+
+
+def beats_of(data) -> Beats:
+    """The beats of a :class:`~biofeedback.storage.session_file.SessionData` as analysed, with its wall-clock start."""
+    from biofeedback.storage.recordings import timeline_of
+
+    times, rr, starts = timeline_of(data).arrays()
+    return Beats(np.asarray(times), np.asarray(rr), np.asarray(starts, dtype=bool), wall_clock_at_zero(data.header))
+
+
+def wall_clock_at_zero(header: dict[str, Any]) -> _dt.datetime | None:
+    """The wall-clock time at session time 0, from a header's ``started_utc`` and ``started_t``."""
+    text = header.get("started_utc")
+    if not text:
+        return None
+    try:
+        started = _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=_dt.timezone.utc)
+    return started - _dt.timedelta(seconds=float(header.get("started_t") or 0.0))
+
+
+def session_extras(data) -> dict[str, Any]:
+    """Markers, ratings and other person-facing content of a session, for the JSON export."""
+    extra: dict[str, Any] = {
+        "markers": [{"t": round(m.t, 4), "label": m.label, **{k: getattr(m, k) for k in ("id", "note") if getattr(m, k, None)}} for m in data.markers],
+        "pacer_changes": [{"t": round(t, 4), "settings": s} for t, s in data.pacer_changes],
+    }
+    for name in ("ratings", "phases", "bp_readings", "person"):
+        value = getattr(data, name, None)
+        if value:
+            extra[name] = [v if isinstance(v, dict) else getattr(v, "__dict__", str(v)) for v in value] if isinstance(value, list) else value
+    if data.imported is not None:
+        extra["imported_from"] = {"format": data.imported.format, "warnings": data.imported.warnings}
+    return extra
+
+
+def export_recording(data, to: str, software: str) -> str:
+    """The text of ``data`` exported as ``to`` (one of :data:`TARGETS`)."""
+    from biofeedback.core.summary import analyze
+
+    beats = beats_of(data)
+    if not len(beats.rr_ms):
+        from biofeedback.storage.formats.base import FormatError
+
+        raise FormatError(f"{data.path} holds no beats to export.")
+    device = data.header.get("device") or {}
+    device_name = device.get("name", "") if isinstance(device, dict) else str(device)
+    if to == "csv":
+        return to_csv(beats)
+    if to == "kubios":
+        return to_kubios(beats, data.path.name, software, device_name)
+    if to == "json":
+        from biofeedback.storage.recordings import timeline_of
+
+        analysis = analyze(timeline_of(data))
+        analysis["ended_cleanly"] = data.ended_cleanly
+        analysis["skipped_lines"] = data.skipped_lines + int(data.truncated_tail)
+        return to_json(beats, analysis, data.header, session_extras(data))
+    raise ValueError(f"unknown export target {to!r}; choose one of {', '.join(TARGETS)}")

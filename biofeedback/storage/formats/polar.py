@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
 
 import numpy as np
 
@@ -169,11 +170,13 @@ def read_psl(sniff: Sniff) -> ImportedRecording:
 def _clock(stamps: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Seconds since the first stamp, and which stamps could not be read (those get NaN)."""
     try:  # the common case in one numpy call: ISO 8601 without a zone
-        t = np.array(stamps, dtype="datetime64[us]")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy only warns about a zone in a stamp
+            t = np.array(stamps, dtype="datetime64[us]")
         secs = (t - t[0]).astype(np.float64) / 1e6
         if np.all(np.isfinite(secs)) and len(stamps[0]) >= 19:
             return secs, np.zeros(len(stamps), dtype=bool)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, UserWarning, DeprecationWarning):
         pass
     first = None
     out = np.full(len(stamps), np.nan)

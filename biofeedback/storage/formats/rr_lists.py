@@ -56,6 +56,8 @@ def detect_rr_text(sniff: Sniff) -> bool:
     lines = _content_lines(sniff)
     if not lines:
         return False
+    if not _NUMBER.match(lines[0].split()[0]) and any(d in lines[0] for d in ",;\t"):
+        return False  # a header row of a table
     good = sum(1 for line in lines if _NUMBER.match(line.split()[0]) and len(line.split()) == 1)
     return good >= max(1, int(0.8 * len(lines)))
 

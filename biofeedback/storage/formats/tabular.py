@@ -93,8 +93,9 @@ def read_ours(sniff: Sniff) -> ImportedRecording:
     seg_a = np.asarray(seg)
     starts = np.concatenate(([True], np.diff(seg_a) != 0))
     rec = ImportedRecording(OUR_CSV, split_at(np.asarray(times), np.asarray(rr), starts))
-    if first_utc is not None:
-        rec.started = first_utc[0] - _dt.timedelta(seconds=first_utc[1])
+    if first_utc is not None:  # times are written to the ms: so is the start
+        start = first_utc[0] - _dt.timedelta(seconds=first_utc[1])
+        rec.started = start.replace(microsecond=0) + _dt.timedelta(milliseconds=round(start.microsecond / 1000))
     return finish(rec, log)
 
 
@@ -199,7 +200,7 @@ def read_table(sniff: Sniff) -> ImportedRecording:
     if time_col is None:
         rec.segments = [Segment(0.0, rr)]
         return finish(rec, log)
-    clock, started, dropped = _clock(stamps, rr)
+    clock, started, dropped = _clock(stamps, rr, decimal_comma)
     if dropped.any():
         log.count += int(dropped.sum())
         if log.first is None:
@@ -253,14 +254,14 @@ def _rising(rows, col, delim) -> bool:
     return len(values) >= 3 and bool(np.all(np.diff(values) > 0))
 
 
-def _clock(stamps: list[str], rr_ms: np.ndarray) -> tuple[np.ndarray, _dt.datetime | None, np.ndarray]:
+def _clock(stamps: list[str], rr_ms: np.ndarray, decimal_comma: bool) -> tuple[np.ndarray, _dt.datetime | None, np.ndarray]:
     """Seconds on the file's clock for each row, the wall-clock time of the first, and bad rows."""
     out = np.full(len(stamps), np.nan)
     started = None
     numbers = []
     for i, s in enumerate(stamps):
         try:
-            numbers.append((i, parse_number(s)))
+            numbers.append((i, parse_number(s, decimal_comma)))
         except ValueError:
             continue
     if len(numbers) >= len(stamps) / 2:  # numeric times: seconds, ms, or Unix time
