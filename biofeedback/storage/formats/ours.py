@@ -22,12 +22,19 @@ JSON_EXPORT = "biofeedback JSON export"
 
 
 def detect_session(sniff: Sniff) -> bool:
-    return looks_like_session_file(sniff.data[:4096])
+    """The first line is a JSON header naming the session format (a JSON export also names it, further in)."""
+    if not looks_like_session_file(sniff.data[:4096]):
+        return False
+    try:
+        header = json.loads(sniff.data.split(b"\n", 1)[0])
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return b"\n" not in sniff.data.lstrip()[:4096] or sniff.data.lstrip().startswith(b'{"format":"' + FORMAT_NAME.encode())
+    return isinstance(header, dict) and header.get("format") == FORMAT_NAME
 
 
 def detect_json(sniff: Sniff) -> bool:
     head = sniff.data[:4096].lstrip()
-    return head.startswith(b"{") and b'"biofeedback-export"' in head and FORMAT_NAME.encode() not in head[:200]
+    return head.startswith(b"{") and b'"format": "biofeedback-export"' in head[:200]
 
 
 def read_json(sniff: Sniff) -> ImportedRecording:
