@@ -44,7 +44,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ble.harness import STRAP_ADDRESS, BlueZBus  # noqa: E402
 from biofeedback.core.live import LiveAnalyzer  # noqa: E402
-from biofeedback.core.samples import Contact, LinkState, Sample, Status  # noqa: E402
+from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, SourceKind, Status  # noqa: E402
 from biofeedback.qt.bridge import SourceBridge  # noqa: E402
 from biofeedback.qt.main_window import MainWindow  # noqa: E402
 from biofeedback.qt.session_controller import SessionController  # noqa: E402
@@ -52,7 +52,7 @@ from biofeedback.sources.base import Source  # noqa: E402
 from biofeedback.sources.ble import BleSource  # noqa: E402
 from biofeedback.sources.clock import SessionClock  # noqa: E402
 from biofeedback.sources.hrm import encode_hrm  # noqa: E402
-from biofeedback.storage.recorder import Recorder  # noqa: E402
+from biofeedback.core.session import SessionCore  # noqa: E402
 
 #: Heart rates carry the packet's index (uint16), so each beat is matched to its notification.
 ID_BASE = 1000
@@ -85,6 +85,9 @@ class _Probe:
 class _InProcessStrap(Source):
     """The baseline: the same samples, emitted on the bridge's loop with no Bluetooth at all."""
 
+    def describe(self) -> SourceInfo:
+        return SourceInfo(SourceKind.STRAP, "in-process", live=True, recorded_by_default=False)
+
     def __init__(self, count: int, rate: float) -> None:
         self.count, self.rate = count, rate
 
@@ -96,7 +99,7 @@ class _InProcessStrap(Source):
 
 
 def _window(clock: SessionClock):
-    controller = SessionController(clock, Recorder(None), analyzer=LiveAnalyzer())
+    controller = SessionController(clock, SessionCore(LiveAnalyzer()))
     window = MainWindow(controller)
     window.show()
     return controller, window

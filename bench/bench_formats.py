@@ -67,7 +67,7 @@ def hour_session(folder: Path) -> Path:
     rr = np.loadtxt(sample_stream("nsrdb_60min_rr_ms.txt"))
     path = folder / "hour.bfs"
     header = make_header("ble:A0:9E:1A:00:00:01", {"name": "Polar H10"}, {}, "bench") | {"person": "river-42"}
-    with SessionWriter(path, header, monotonic=lambda: 0.0) as w:
+    with SessionWriter(path, header) as w:
         for s in rr_to_samples(rr):
             w.write_event(s)
     return path

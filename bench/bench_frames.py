@@ -108,7 +108,7 @@ def session(app: QApplication, seconds: float, views: str = "both", theme: str |
     from biofeedback.qt.settings import MemoryStore, Settings
     from biofeedback.sources.clock import SessionClock
     from biofeedback.sources.demo import DemoSource
-    from biofeedback.storage.recorder import Recorder
+    from biofeedback.core.session import SessionCore
 
     try:
         from biofeedback.qt.client_view import open_client_window
@@ -117,7 +117,7 @@ def session(app: QApplication, seconds: float, views: str = "both", theme: str |
 
     clock = SessionClock(1.0)
     source = DemoSource()
-    controller = SessionController(clock, Recorder(None), analyzer=LiveAnalyzer())
+    controller = SessionController(clock, SessionCore(LiveAnalyzer()))
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)
     controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
@@ -154,7 +154,7 @@ def session(app: QApplication, seconds: float, views: str = "both", theme: str |
         shown = "supervisor only (no client view yet)"
     all_frames = summary(f"session: {shown}", times, thread_cpu, cpu)
     tick_frames = summary("  frames with a supervisor tick", times[heavy], thread_cpu[heavy], cpu) if heavy.any() else {}
-    print(f"  {len(controller.recorder.timeline)} beats in {clock.now():.0f} s of session, live metrics on every beat")
+    print(f"  {controller.beat_count} beats in {clock.now():.0f} s of session, live metrics on every beat")
     if client is not None:
         client.close()
     supervisor.close()

@@ -36,13 +36,13 @@ def test_round_trip(tmp_path):
         for event in EVENTS:
             writer.write_event(event)
         writer.write_gap(Gap(3.0, 9.5))
-        writer.write_marker(Marker(4.0, "eyes closed"))
-        writer.write_pacer(5.0, {"inhale_s": 4.0, "exhale_s": 6.0})
+        writer.write_marker(Marker(10.0, "eyes closed", 1, "after the phone rang"))
+        writer.write_pacer(11.0, {"inhale_s": 4.0, "exhale_s": 6.0})
     data = read_session(path)
     assert data.events == EVENTS
     assert data.gaps == [Gap(3.0, 9.5)]
-    assert data.markers == [Marker(4.0, "eyes closed")]
-    assert data.pacer_changes == [(5.0, {"inhale_s": 4.0, "exhale_s": 6.0})]
+    assert data.markers == [Marker(10.0, "eyes closed", 1, "after the phone rang")]
+    assert data.pacer_changes == [(11.0, {"inhale_s": 4.0, "exhale_s": 6.0})]
     assert data.ended_cleanly and not data.truncated_tail and data.skipped_lines == 0
     header = data.header
     assert header["format"] == "biofeedback-session" and header["version"] == 1
@@ -63,22 +63,22 @@ def test_never_overwrites(tmp_path):
     assert path.read_text() == "precious"
 
 
-def test_each_event_reaches_the_file_before_the_next_and_syncs_each_second(tmp_path, monkeypatch):
-    clock = [100.0]
+def test_each_event_reaches_the_file_before_the_next(tmp_path, monkeypatch):
     syncs = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (syncs.append(clock[0]), real_fsync(fd)))
+    monkeypatch.setattr(os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd)))
     path = tmp_path / "s.bfs"
-    writer = SessionWriter(path, _header(), monotonic=lambda: clock[0])
+    writer = SessionWriter(path, _header())
+    assert len(syncs) == 1 and not writer.dirty  # the header is on disk before any event
     for i, event in enumerate(EVENTS):
-        clock[0] += 0.4
         writer.write_event(event)
         assert len(path.read_text().splitlines()) == i + 2  # flushed per event
-    assert all(b - a >= 1.0 for a, b in zip(syncs, syncs[1:]))
-    clock[0] += 1.0
-    writer.tick()  # an idle second still syncs what was written
-    assert syncs[-1] == clock[0]
+        assert writer.dirty
+    assert len(syncs) == 1  # syncing is the session core's to pace (tests/test_session_core.py)
+    writer.sync()
+    assert len(syncs) == 2 and not writer.dirty
     writer.close()
+    assert len(syncs) == 3
 
 
 def test_truncated_last_line_is_tolerated(tmp_path):

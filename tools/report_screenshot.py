@@ -3,8 +3,8 @@
     QT_QPA_PLATFORM=offscreen python tools/report_screenshot.py [OUT.png]
 
 The session is recorded by the demo (the simulated person follows a 6/min pacer from 5:00 on,
-so coherence rises), with a 40-s drop-out and two markers written as the app writes them. The
-person alias is a made-up one; ratings are shown once the session format records them.
+so coherence rises), with a 40-s drop-out, two markers, ratings before and after and the phases
+of a structured session, written as the app writes them. The person alias is made up.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from biofeedback.core.annotations import Marker, PhaseChange, Rating
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import LinkState, Sample, Status
 from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.demo import DemoSource
-from biofeedback.storage.session_file import Marker, SessionWriter, make_header
+from biofeedback.storage.session_file import SessionWriter, make_header
 
 DURATION_S = 1200.0
 PACE_FROM_S = 300.0
@@ -40,23 +41,37 @@ def record(path: Path) -> Path:
     source = DemoSource.from_query("seed=7&resonance=6&hr=66", "demo")
     pacer = PacerSettings(inhale_s=4.0, exhale_s=6.0)
     source.follow_pacer(pacer, PACE_FROM_S)
-    events = asyncio.run(_collect(source, clock))
+    events = [e for e in asyncio.run(_collect(source, clock)) if e.t <= DURATION_S]
     header = make_header("demo?seed=7", {"name": "Demo (simulated person)"}, {"speed": 1.0}, "biofeedback", 0.0)
     header["person"] = "river-42"
+    # what the app writes besides the beats, each at its time: ratings, protocol phases, pacer, markers
+    extra = [
+        (0.5, Rating(0.5, "before", pain=6, stress=7, mood=2)),
+        (0.6, PhaseChange(0.6, "session", "baseline", "Baseline, free breathing")),
+        (240.0, Marker(240.0, "eyes closed", 1)),
+        (PACE_FROM_S, "pacer"),
+        (PACE_FROM_S, PhaseChange(PACE_FROM_S, "session", "training", "Breathing at 6/min", 6.0)),
+        (900.0, Marker(900.0, "talked about work", 2)),
+        (1080.0, PhaseChange(1080.0, "session", "recovery", "Recovery")),
+        (DURATION_S - 1, Rating(DURATION_S - 1, "after", pain=4, stress=3, mood=4)),
+    ]
     with SessionWriter(path, header) as writer:
-        writer.write_pacer(PACE_FROM_S, {"inhale_s": 4.0, "hold_in_s": 0.0, "exhale_s": 6.0, "hold_out_s": 0.0})
         lost = False
         for e in events:
-            if e.t > DURATION_S:
-                break
+            while extra and extra[0][0] <= e.t:
+                t, item = extra.pop(0)
+                if item == "pacer":
+                    writer.write_pacer(t, {"inhale_s": 4.0, "hold_in_s": 0.0, "exhale_s": 6.0, "hold_out_s": 0.0})
+                else:
+                    writer.write(item)
             if isinstance(e, Sample) and DROP[0] <= e.t < DROP[1]:
                 if not lost:
                     writer.write_event(Status(e.t, LinkState.LOST, "The strap's signal was lost."))
                     lost = True
                 continue
             writer.write_event(e)
-        writer.write_marker(Marker(240.0, "eyes closed"))
-        writer.write_marker(Marker(900.0, "talked about work"))
+        for _, item in extra:
+            writer.write(item)
     return path
 
 

@@ -28,7 +28,7 @@ from biofeedback.qt.session_controller import SessionController  # noqa: E402
 from biofeedback.qt.settings import MemoryStore, Settings  # noqa: E402
 from biofeedback.sources.clock import SessionClock  # noqa: E402
 from biofeedback.sources.demo import DemoSource  # noqa: E402
-from biofeedback.storage.recorder import Recorder  # noqa: E402
+from biofeedback.core.session import SessionCore  # noqa: E402
 
 
 def run_until(app: QApplication, clock: SessionClock, t: float) -> None:
@@ -43,7 +43,7 @@ def run_until(app: QApplication, clock: SessionClock, t: float) -> None:
 def render(app: QApplication, appearance: str, out: Path, session_s: float, speed: float) -> None:
     clock = SessionClock(speed)
     source = DemoSource.from_query("seed=5&ectopic=0.02", "demo")
-    controller = SessionController(clock, Recorder(None), analyzer=LiveAnalyzer())
+    controller = SessionController(clock, SessionCore(LiveAnalyzer()))
     bridge = SourceBridge(source, clock)
     bridge.event_received.connect(controller.on_event)
     controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
@@ -61,7 +61,7 @@ def render(app: QApplication, appearance: str, out: Path, session_s: float, spee
         path = out / f"supervisor-{appearance}.png"
         if not window.grab().save(str(path)):
             raise SystemExit(f"Could not save {path}")
-        print(f"{path}: {clock.now():.0f} s of session, {len(controller.recorder.timeline)} beats")
+        print(f"{path}: {clock.now():.0f} s of session, {controller.beat_count} beats")
     finally:
         bridge.stop()
         controller.close()

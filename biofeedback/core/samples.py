@@ -72,3 +72,98 @@ class Battery:
 
 
 SourceEvent = Sample | Status | Battery
+
+
+class SourceKind(enum.Enum):
+    """What a heartbeat source is, told by the source itself (never guessed from its spec)."""
+
+    STRAP = "strap"
+    DEMO = "demo"
+    REPLAY = "replay"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """How a source describes itself: its kind, whether it is live, whether a session on it is
+    saved by default, and what is known of its device.
+
+    Attributes
+    ----------
+    kind : SourceKind
+    spec : str
+        How to open it again, e.g. ``"ble:A0:9E:1A:00:00:01"``, ``"demo?seed=3"`` or a file's name.
+    live : bool
+        Beats happen now (a strap, the demo); False for a recording played back.
+    recorded_by_default : bool
+        A session on this source is saved without being asked (a strap: real data is precious).
+    device : dict of str
+        Name, address, body location ... as far as known.
+    name : str
+        A short name for people ("Polar H10 1234ABCD", "the demo", "morning.bfs").
+    """
+
+    kind: SourceKind
+    spec: str
+    live: bool
+    recorded_by_default: bool
+    device: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChange:
+    """From ``t`` on, samples come from the source ``info`` (the session file's ``source`` event)."""
+
+    t: float
+    info: SourceInfo
+
+
+@dataclass(frozen=True, slots=True)
+class BloodPressure:
+    """One blood-pressure reading, from a cuff (Blood Pressure Measurement 0x2A35) or typed in.
+
+    Pressures are stored as sent, in ``unit``; :meth:`mmhg` converts for display.
+
+    Attributes
+    ----------
+    t : float
+        Session time at which the reading reached the app, s.
+    systolic, diastolic : float
+        Pressures in ``unit``.
+    mean_arterial : float or None
+        Mean arterial pressure in ``unit``, where the cuff sends one.
+    unit : str
+        ``"mmHg"`` or ``"kPa"``.
+    pulse_bpm : float or None
+        Pulse rate, beats/min.
+    measured_utc : str or None
+        The cuff's own time stamp of the measurement (ISO 8601), where it sends one.
+    user_id : int or None
+        The cuff's user number (None when unknown).
+    flags : tuple of str
+        Measurement status words: ``body_movement``, ``cuff_loose``, ``irregular_pulse``,
+        ``pulse_out_of_range``, ``improper_position``.
+    origin : str
+        ``"cuff"`` or ``"manual"``.
+    """
+
+    t: float
+    systolic: float
+    diastolic: float
+    mean_arterial: float | None = None
+    unit: str = "mmHg"
+    pulse_bpm: float | None = None
+    measured_utc: str | None = None
+    user_id: int | None = None
+    flags: tuple[str, ...] = ()
+    origin: str = "cuff"
+
+    #: 1 kPa in mmHg (ISO 80000-4: 1 mmHg = 133.322 Pa).
+    KPA_TO_MMHG = 1000.0 / 133.322387415
+
+    def mmhg(self, value: float | None) -> float | None:
+        """``value`` (one of this reading's pressures) in mmHg."""
+        if value is None:
+            return None
+        return value * self.KPA_TO_MMHG if self.unit == "kPa" else value

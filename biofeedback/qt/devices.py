@@ -19,25 +19,18 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 
-from biofeedback.core.samples import Contact, LinkState, Sample, Status
+from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, SourceKind, Status
 from biofeedback.qt.bridge import SourceBridge
-from biofeedback.qt.settings import Store
 from biofeedback.sources.base import Source, SourceError
 from biofeedback.sources.clock import SessionClock
+from biofeedback.storage.remembered import RememberedStrap
 
 log = logging.getLogger(__name__)
 
-#: QSettings keys of the last strap that connected (group ``device``).
-ADDRESS_KEY = "device/address"
-NAME_KEY = "device/name"
-
 #: Default length of a scan from the window, s.
 SCAN_S = 5.0
-
-#: ``Status.device["kind"]`` of the break a source switch writes (not a strap's state).
-SWITCH_KIND = "switch"
 
 NO_CONTACT_MESSAGE = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
 
@@ -53,24 +46,24 @@ class FoundDevice(Protocol):
 ScanFn = Callable[[float], Awaitable[Sequence[FoundDevice]]]
 
 
-@dataclass(frozen=True, slots=True)
-class RememberedDevice:
-    address: str
-    name: str = ""
+class StrapStore(Protocol):
+    """Where the last strap is remembered (``storage.remembered.StrapMemory``)."""
+
+    def recall(self) -> RememberedStrap | None: ...
+    def remember(self, address: str, name: str = "") -> None: ...
 
 
-def app_settings() -> QSettings:
-    """The app's own QSettings (same organisation and application names as ``app.py`` sets)."""
-    return QSettings("biofeedback", "biofeedback")
+class MemoryStrapStore:
+    """A :class:`StrapStore` for this run only (tests, or a session that must not remember)."""
 
+    def __init__(self, strap: RememberedStrap | None = None) -> None:
+        self.strap = strap
 
-def remembered_device(store: Store | None = None) -> RememberedDevice | None:
-    """The strap that connected last, if any."""
-    store = store if store is not None else app_settings()
-    address = store.value(ADDRESS_KEY, "")
-    if not address:
-        return None
-    return RememberedDevice(str(address), str(store.value(NAME_KEY, "") or ""))
+    def recall(self) -> RememberedStrap | None:
+        return self.strap
+
+    def remember(self, address: str, name: str = "") -> None:
+        self.strap = RememberedStrap(address, name)
 
 
 class DevicePhase(enum.Enum):
@@ -132,15 +125,6 @@ class DeviceState:
         return self.phase is DevicePhase.FAILED
 
 
-def _phase_for_device(phase: DevicePhase, device: dict[str, str]) -> DevicePhase:
-    if phase in (DevicePhase.CONNECTED, DevicePhase.CONNECTING) and device:
-        if device.get("address") == "demo":
-            return DevicePhase.DEMO
-        if device.get("kind") != "ble":
-            return DevicePhase.REPLAY
-    return phase
-
-
 class DeviceController(QObject):
     """Scans, remembers the last strap, and turns source events into a :class:`DeviceState`.
 
@@ -148,8 +132,8 @@ class DeviceController(QObject):
     ----------
     scan : async callable ``scan(timeout_s) -> list of FoundDevice``
         Runs on a private asyncio loop in a worker thread.
-    store : Store, optional
-        Where the last strap is remembered (the app's ``QSettings``); in memory if omitted.
+    store : StrapStore, optional
+        Where the last strap is remembered (the data folder); in memory if omitted.
     scan_s : float
         How long a scan listens, s.
 
@@ -171,27 +155,23 @@ class DeviceController(QObject):
     scan_failed = Signal(str)
     device_chosen = Signal(str)
 
-    def __init__(self, scan: ScanFn, store: Store | None = None, scan_s: float = SCAN_S, parent: QObject | None = None) -> None:
+    def __init__(self, scan: ScanFn, store: StrapStore | None = None, scan_s: float = SCAN_S, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from biofeedback.qt.settings import MemoryStore
-
         self._scan = scan
         self.scan_s = scan_s
-        self.store: Store = store if store is not None else MemoryStore()
+        self.store: StrapStore = store if store is not None else MemoryStrapStore()
         self.state = DeviceState()
-        #: "strap", "demo" or "recording" once told which source runs (see on_source_started).
-        self.source_kind: str | None = None
+        #: What the running source says it is (see :meth:`on_source_started`).
+        self.source: SourceInfo | None = None
         self._scan_thread: threading.Thread | None = None
 
     # ---- remembering
 
-    def remembered(self) -> RememberedDevice | None:
-        return remembered_device(self.store)
+    def remembered(self) -> RememberedStrap | None:
+        return self.store.recall()
 
     def remember(self, address: str, name: str = "") -> None:
-        self.store.setValue(ADDRESS_KEY, address)
-        self.store.setValue(NAME_KEY, name)
-        self.store.sync()
+        self.store.remember(address, name)
 
     # ---- scanning (off the GUI thread)
 
@@ -233,16 +213,14 @@ class DeviceController(QObject):
 
     # ---- source events (slots for SessionController signals)
 
-    def on_source_started(self, source: Source) -> None:
+    @property
+    def is_strap(self) -> bool:
+        return self.source is not None and self.source.kind is SourceKind.STRAP
+
+    def on_source_started(self, info: SourceInfo) -> None:
         """A new source runs (slot for :attr:`SourceRunner.source_started`)."""
-        spec = source.spec or ""
-        if spec == "ble" or spec.startswith("ble:"):
-            self.source_kind = "strap"
-        elif spec == "demo" or spec.startswith("demo?"):
-            self.source_kind = "demo"
-        else:
-            self.source_kind = "recording"
-        if self.source_kind == "strap":
+        self.source = info
+        if self.is_strap:
             if self.state.phase is not DevicePhase.CONNECTING:  # (choose() already says which strap)
                 self._set(DeviceState(DevicePhase.SCANNING, "Looking for your heart-rate strap...", is_strap=True))
         else:
@@ -250,19 +228,14 @@ class DeviceController(QObject):
 
     def on_status(self, status: Status) -> None:
         device = status.device or {}
-        if device.get("kind") == SWITCH_KIND:
-            return
         phase = _PHASE_OF_STATE[status.state]
-        if self.source_kind is None:  # not told which source runs: judge by the device
-            phase = _phase_for_device(phase, device)
-            is_strap = device.get("kind") == "ble" if device else self.state.is_strap
-        else:
-            is_strap = self.source_kind == "strap"
-            if not is_strap and phase not in (DevicePhase.IDLE, DevicePhase.FAILED):
-                # A replay re-plays its strap's old states; they are not this computer's link.
-                phase = DevicePhase.DEMO if self.source_kind == "demo" else DevicePhase.REPLAY
-                if phase is DevicePhase.REPLAY and self.state.phase is DevicePhase.REPLAY and status.state is not LinkState.FINISHED:
-                    status = replace(status, message=self.state.message)
+        is_strap = self.is_strap
+        if not is_strap and phase not in (DevicePhase.IDLE, DevicePhase.FAILED):
+            # The demo and recordings have no link of this computer's to show; a replay's old
+            # strap states are not this computer's either.
+            phase = DevicePhase.DEMO if self.source is not None and self.source.kind is SourceKind.DEMO else DevicePhase.REPLAY
+            if phase is DevicePhase.REPLAY and self.state.phase is DevicePhase.REPLAY and status.state is not LinkState.FINISHED:
+                status = replace(status, message=self.state.message)
         keep_battery = is_strap and self.state.is_strap
         state = DeviceState(
             phase=phase,
@@ -287,7 +260,7 @@ class DeviceController(QObject):
             self._set(replace(self.state, phase=DevicePhase.CONNECTED, message=f"Skin contact is back. Receiving heartbeats from {self.state.name or 'the strap'}."))
 
     def on_battery(self, percent: int) -> None:
-        if self.source_kind in ("demo", "recording"):
+        if not self.is_strap:
             return
         self._set(replace(self.state, battery_pct=percent))
 
@@ -301,10 +274,12 @@ class DeviceController(QObject):
 
 
 class SourceRunner(QObject):
-    """Runs one source at a time on a :class:`SourceBridge`, feeding ``on_event``/``on_failed``.
+    """Runs one source at a time on a :class:`SourceBridge`, feeding a session controller.
 
     Switching never blocks the GUI thread on Bluetooth: the old bridge is cut off from the session
-    at once and cancelled, and its thread ends on its own (it is joined at :meth:`stop`).
+    at once and cancelled, and its thread ends on its own (it is joined at :meth:`stop`). The
+    controller is told which source took over before its first event arrives, so the beats of
+    the new source never continue the old one's.
 
     Signals
     -------
@@ -313,41 +288,35 @@ class SourceRunner(QObject):
 
     source_started = Signal(object)
 
-    def __init__(
-        self,
-        on_event: Callable[[Any], None],
-        on_failed: Callable[[str], None],
-        clock: SessionClock,
-        bridge: SourceBridge | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, controller: Any, clock: SessionClock, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._on_event = on_event
-        self._on_failed = on_failed
+        self.controller = controller
         self.clock = clock
-        self.bridge = bridge
+        self.bridge: SourceBridge | None = None
         self._retired: list[SourceBridge] = []
 
     @property
     def source(self) -> Source | None:
         return self.bridge.source if self.bridge is not None else None
 
-    def switch(self, source: Source) -> SourceBridge:
-        """Stop the current source and start ``source``; the timeline breaks between them."""
+    def switch(self, source: Source, keep_recording: bool | None = None) -> SourceBridge:
+        """Stop the current source (if any) and start ``source``.
+
+        ``keep_recording``: see :meth:`SessionCore.source_started` (None: save a session on a
+        source that is saved by default, a strap)."""
         old = self.bridge
         if old is not None:
-            for signal, slot in ((old.event_received, self._on_event), (old.failed, self._on_failed)):
+            for signal, slot in ((old.event_received, self.controller.on_event), (old.failed, self.controller.on_failed)):
                 try:
                     signal.disconnect(slot)
                 except (RuntimeError, TypeError):  # never connected
                     pass
             old.stop(timeout=0)
             self._retired.append(old)
-            # Beats of the next source do not continue this one's: mark the change as a break.
-            self._on_event(Status(self.clock.now(), LinkState.LOST, "Changing the heartbeat source...", {"kind": SWITCH_KIND}))
+        self.controller.source_started(source.describe(), keep_recording)
         bridge = SourceBridge(source, self.clock, self)
-        bridge.event_received.connect(self._on_event)
-        bridge.failed.connect(self._on_failed)
+        bridge.event_received.connect(self.controller.on_event)
+        bridge.failed.connect(self.controller.on_failed)
         self.bridge = bridge
         bridge.start()
         self.source_started.emit(source)

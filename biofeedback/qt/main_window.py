@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(BASE_POINT_SIZE)
         self.setFont(font)
         self._metrics: LiveMetrics | None = None
+        #: The process's exit code when this window closes (non-zero: a screenshot could not be saved).
+        self.exit_code = 0
         #: What still shows older metrics: a subset of METRIC_VIEWS, drawn one per spare tick.
         self._stale: list[str] = []
 
@@ -423,7 +425,7 @@ class MainWindow(QMainWindow):
             self.quality_panel.show_contact(None)  # the last known contact no longer holds
 
     def _on_beats(self, _batch) -> None:
-        self.beats_label.setText(f"{len(self.controller.recorder.timeline)} beats")
+        self.beats_label.setText(f"{self.controller.beat_count} beats")
         self.quality_panel.show_delay(self.controller.beat_latency_s)
 
     def display_tick(self) -> None:

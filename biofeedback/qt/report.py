@@ -148,8 +148,11 @@ def _plot(page: _Page, content: ReportContent, top: float, height: float, t: np.
             c.setAlpha(LEVEL_FILL_ALPHA)
             page.rect(left, py(b), right - left, py(a) - py(b), c)
             page.text(right - 60, py(b) + 1, word, 7.5, colour=INK_DIM, align=Qt.AlignmentFlag.AlignRight, width=58)
-    for a, b, _ in content.phases:
-        page.rect(px(a), top, px(b) - px(a), height, PHASE_FILL)
+    for i, (a, b, _) in enumerate(content.phases):  # every other phase shaded, each start a thin line
+        if i % 2 == 1:
+            page.rect(px(a), top, px(b) - px(a), height, PHASE_FILL)
+        if a > 0:
+            page.line(px(a), top, px(a), bottom, palette.SKY_BLUE, 0.6)
     for a, b in content.gaps:
         page.rect(px(a), top, max(px(b) - px(a), 0.8), height, GAP_FILL)
     for tick in _ticks(lo, hi, 4):
@@ -229,7 +232,7 @@ def draw_report(painter: QPainter, content: ReportContent) -> None:
     page.y += 100 + 16
     legend = "Grey bands: gaps without beats."
     if content.phases:
-        legend += " Light blue bands: protocol phases."
+        legend += " Thin blue lines and alternate light bands: protocol phases (listed above)."
     if content.markers:
         legend += " Dashed lines: markers, numbered as listed below."
     page.y += page.wrapped(MARGIN, page.y, PAGE_W - 2 * MARGIN, legend, 8.0, INK_DIM)

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: Version of the layout below. Bump it, and add a migration, whenever a key is renamed or its
 #: meaning changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VERSION_KEY = "schema_version"
 
 
@@ -100,8 +100,6 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("audio/enabled", False, "Soft tones for the breath turns and a chime at high coherence."),
     Setting("audio/volume", 0.4, "Cue volume, 0..1.", minimum=0.0, maximum=1.0),
     Setting("supervisor/appearance", "system", "Light or dark supervisor view.", choices=("system", "light", "dark")),
-    Setting("device/address", "", "Bluetooth address of the last strap that connected (qt/devices.py)."),
-    Setting("device/name", "", "Name of the last strap that connected."),
 )
 
 _BY_KEY = {s.key: s for s in SCHEMA}
@@ -113,6 +111,7 @@ class Store(Protocol):
     def value(self, key: str, default: Any = None) -> Any: ...
     def setValue(self, key: str, value: Any) -> None: ...  # noqa: N802 (Qt's name)
     def contains(self, key: str) -> bool: ...
+    def remove(self, key: str) -> None: ...
     def sync(self) -> None: ...
 
 
@@ -131,12 +130,29 @@ class MemoryStore:
     def contains(self, key: str) -> bool:
         return key in self.values
 
+    def remove(self, key: str) -> None:
+        self.values.pop(key, None)
+
     def sync(self) -> None:
         pass
 
 
+def _move_strap_to_storage(store: Store) -> None:
+    """Schema 1 -> 2: the remembered strap moved out of the preferences into the data folder
+    (``storage/remembered.py``), where ``biofeedback record --source ble`` finds it without Qt."""
+    from biofeedback.storage.remembered import StrapMemory
+
+    address = store.value("device/address", "")
+    if address:
+        memory = StrapMemory()
+        if memory.recall() is None:
+            memory.remember(str(address), str(store.value("device/name", "") or ""))
+    for key in ("device/address", "device/name"):
+        store.remove(key)
+
+
 #: version -> function that rewrites a store of that version into the next version.
-MIGRATIONS: dict[int, Callable[[Store], None]] = {}
+MIGRATIONS: dict[int, Callable[[Store], None]] = {1: _move_strap_to_storage}
 
 
 class Settings:

@@ -6,7 +6,7 @@ import abc
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from biofeedback.core.samples import SourceEvent
+from biofeedback.core.samples import SourceEvent, SourceInfo
 
 if TYPE_CHECKING:
     from biofeedback.sources.clock import SessionClock
@@ -28,6 +28,10 @@ class Source(abc.ABC):
 
     #: A short description stored in the session header, e.g. ``"demo?seed=3"``.
     spec: str = ""
+
+    @abc.abstractmethod
+    def describe(self) -> SourceInfo:
+        """What this source is (kind, live or recorded, saved by default, device): told, never guessed."""
 
     @abc.abstractmethod
     async def run(self, emit: Emit, clock: SessionClock) -> None:

@@ -38,7 +38,7 @@ from bleak.exc import (
     BleakError,
 )
 
-from biofeedback.core.samples import Battery, Contact, LinkState, Status
+from biofeedback.core.samples import Battery, Contact, LinkState, SourceInfo, SourceKind, Status
 from biofeedback.sources.base import Emit, Source, SourceError
 from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.hrm import HrmDecodeError, decode_battery_level, decode_body_sensor_location, decode_hrm
@@ -284,6 +284,10 @@ class BleSource(Source):
         if self.location:
             info["location"] = self.location
         return info
+
+    def describe(self) -> SourceInfo:
+        name = self.name or (f"the strap {self.address}" if self.address else "your strap")
+        return SourceInfo(SourceKind.STRAP, self.spec, live=True, recorded_by_default=True, device=self.device_info(), name=name)
 
     # ---- run
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from biofeedback.core.constants import NOTIFY_INTERVAL_S, RR_UNITS_PER_SECOND
 from biofeedback.core.pacer import PacerSettings
-from biofeedback.core.samples import Contact, LinkState, Sample, Status
+from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, SourceKind, Status
 from biofeedback.core.simulator import Physiology, SimulatorParams
 from biofeedback.sources.base import Emit, Source, SourceError
 from biofeedback.sources.clock import SessionClock
@@ -78,6 +78,9 @@ class DemoSource(Source):
     def device_info(self) -> dict[str, str]:
         return {"name": "Demo (simulated person)", "address": "demo"}
 
+    def describe(self) -> SourceInfo:
+        return SourceInfo(SourceKind.DEMO, self.spec, live=True, recorded_by_default=False, device=self.device_info(), name="the demo")
+
     def next_sample(self, t: float) -> Sample:
         """Simulate up to ``t`` and package the new beats as one notification."""
         beats = self.physiology.advance(t)
@@ -86,11 +89,21 @@ class DemoSource(Source):
         hr = round(60000.0 / (sum(self._recent_rr) / len(self._recent_rr))) if self._recent_rr else None
         return Sample(t=t, hr_bpm=hr, rr_ms=rr, contact=Contact.DETECTED)
 
-    async def run(self, emit: Emit, clock: SessionClock) -> None:
-        t = clock.now()
-        self.physiology.advance(t)  # beats before the session started are not sent
-        emit(Status(t, LinkState.STREAMING, "Demo running: a simulated person.", self.device_info()))
+    def notification_times(self):
+        """The strap's notification times, s: about once a second from session time 0, on a
+        schedule fixed by the seed (so the same seed packs the same beats into the same
+        notifications, whenever the source is started and at any speed)."""
+        t = 0.0
         while True:
             t += NOTIFY_INTERVAL_S + self._jitter.normal(0.0, 0.02)
+            yield t
+
+    async def run(self, emit: Emit, clock: SessionClock) -> None:
+        start = clock.now()
+        emit(Status(start, LinkState.STREAMING, "Demo running: a simulated person.", self.device_info()))
+        self.physiology.advance(start)  # beats before the session started are not sent
+        for t in self.notification_times():
+            if t <= start:
+                continue
             await clock.sleep_until(t)
             emit(self.next_sample(t))

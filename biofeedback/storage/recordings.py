@@ -59,7 +59,7 @@ def session_data(path: Path, rec: ImportedRecording, as_packets: bool = True) ->
         header=header,
         events=packetise(rec.segments) if as_packets else [],
         gaps=rec.gaps,
-        markers=[Marker(t, label) for t, label in rec.markers],
+        markers_written=[Marker(t, label, id=i) for i, (t, label) in enumerate(rec.markers, start=1)],
         ended_cleanly=True,
         skipped_lines=rec.skipped_lines,
         imported=rec,

@@ -203,7 +203,7 @@ def build_report(data, timeline=None, analysis: dict[str, Any] | None = None) ->
         source=source,
         device=device,
         pacer=_pacer_lines(data),
-        phases=[(float(p[0]), float(p[1]), str(p[2])) for p in getattr(data, "phases", []) or []],
+        phases=_phases(data, max(end, duration)),
         hr_t=hr_t,
         hr_bpm=hr,
         coh_t=coh_t,
@@ -220,20 +220,39 @@ def build_report(data, timeline=None, analysis: dict[str, Any] | None = None) ->
 
 
 def _ratings(data) -> list[Rating]:
-    """Ratings before and after, from ``rating`` events (landing with the session-format additions)."""
-    found: dict[str, dict[str, str]] = {}
+    """Pain, stress and mood before and after, from the session's ``rating`` events (the last of each)."""
+    before, after = {}, {}
     for r in getattr(data, "ratings", []) or []:
-        get = r.get if isinstance(r, dict) else (lambda k, default=None, r=r: getattr(r, k, default))
-        name = str(get("scale", None) or get("name", "rating"))
-        when = str(get("when", "") or get("phase", ""))
-        found.setdefault(name, {})["after" if when.startswith("after") else "before"] = _fmt(get("value", None), "g")
-    return [Rating(name, v.get("before", ""), v.get("after", "")) for name, v in found.items()]
+        target = after if r.when == "after" else before
+        for name in ("pain", "stress"):
+            value = getattr(r, name)
+            if value is not None:
+                target[name] = f"{value}/10"
+        if r.mood is not None:
+            target["mood"] = r.mood_word or str(r.mood)
+    names = {"pain": "Pain (0-10)", "stress": "Stress (0-10)", "mood": "Mood"}
+    return [Rating(names[k], before.get(k, ""), after.get(k, "")) for k in ("pain", "stress", "mood") if k in before or k in after]
+
+
+def _phases(data, end_s: float) -> list[tuple[float, float, str]]:
+    """Protocol phases as (start, end, label), each lasting until the next."""
+    changes = [p for p in getattr(data, "phases", []) or [] if p.phase not in ("done", "aborted")]
+    out = []
+    all_changes = sorted(getattr(data, "phases", []) or [], key=lambda p: p.t)
+    for p in changes:
+        later = [q.t for q in all_changes if q.t > p.t]
+        stop = later[0] if later else end_s
+        label = p.label or p.phase.replace("_", " ")
+        if p.rate_bpm and f"{p.rate_bpm:g}/min" not in label:
+            label += f" ({p.rate_bpm:g}/min)"
+        out.append((float(p.t), float(max(stop, p.t)), label))
+    return out
 
 
 def _blood_pressure(data) -> list[Rating]:
     out = []
-    for r in getattr(data, "bp_readings", []) or []:
-        get = r.get if isinstance(r, dict) else (lambda k, default=None, r=r: getattr(r, k, default))
-        text = f"{_fmt(get('systolic', None), 'g')}/{_fmt(get('diastolic', None), 'g')} mmHg"
-        out.append(Rating(_clock(float(get("t", 0.0) or 0.0)), text))
+    for r in getattr(data, "blood_pressure", []) or []:
+        sys_, dia = r.mmhg(r.systolic), r.mmhg(r.diastolic)
+        pulse = f", pulse {r.pulse_bpm:.0f}/min" if getattr(r, "pulse_bpm", None) else ""
+        out.append(Rating(_clock(float(r.t)), f"{sys_:.0f}/{dia:.0f} mmHg{pulse}"))
     return out

@@ -6,45 +6,50 @@ import threading
 import numpy as np
 import pytest
 
-from biofeedback.core.samples import Sample
+from biofeedback.core.samples import Sample, SourceInfo, SourceKind
 from biofeedback.qt.bridge import SourceBridge
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.sources.base import Source, SourceError
 from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.replay import ReplaySource
-from biofeedback.storage.recorder import Recorder
+from biofeedback.core.session import SessionCore
 from biofeedback.storage.rr_text import rr_to_samples
 
 
 def test_replay_reaches_the_controller_in_the_gui_thread(qtbot, nsrdb_5min_rr):
     clock = SessionClock(speed=400)
-    controller = SessionController(clock, Recorder(None))
+    controller = SessionController(clock)
     bridge = SourceBridge(ReplaySource(rr_to_samples(nsrdb_5min_rr), "nsrdb_5min_rr_ms.txt"), clock)
     threads = set()
     bridge.event_received.connect(lambda e: threads.add(threading.current_thread()))
     bridge.event_received.connect(controller.on_event)
     with qtbot.waitSignal(bridge.finished, timeout=10_000):
         bridge.start()
-    qtbot.waitUntil(lambda: len(controller.recorder.timeline) == len(nsrdb_5min_rr), timeout=5000)
+    qtbot.waitUntil(lambda: controller.beat_count == len(nsrdb_5min_rr), timeout=5000)
     bridge.stop()
     assert threads == {threading.main_thread()}
-    _, rr, _ = controller.recorder.timeline.arrays()
+    _, rr, _ = controller.core.timeline.arrays()
     np.testing.assert_array_equal(rr, nsrdb_5min_rr)
     assert controller.status.state.value == "finished"
 
 
-class _Broken(Source):
+class _Fake(Source):
+    def describe(self) -> SourceInfo:
+        return SourceInfo(SourceKind.STRAP, "fake", live=True, recorded_by_default=False)
+
+
+class _Broken(_Fake):
     async def run(self, emit, clock):
         emit(Sample(clock.now(), 60, (1000.0,)))
         raise SourceError("The strap stopped answering. Check that it is switched on and close by.")
 
 
-class _Buggy(Source):
+class _Buggy(_Fake):
     async def run(self, emit, clock):
         raise ZeroDivisionError
 
 
-class _Endless(Source):
+class _Endless(_Fake):
     cancelled = False
 
     async def run(self, emit, clock):

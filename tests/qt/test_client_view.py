@@ -24,7 +24,7 @@ from biofeedback.qt.client_view import (
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.sources.clock import SessionClock
-from biofeedback.storage.recorder import Recorder
+from biofeedback.core.session import SessionCore
 
 
 class FakeTime:
@@ -40,7 +40,7 @@ class FakeTime:
 @pytest.fixture
 def session(qtbot):
     time = FakeTime()
-    controller = SessionController(SessionClock(1.0, monotonic=time), Recorder(None))
+    controller = SessionController(SessionClock(1.0, monotonic=time))
     window = ClientWindow()
     qtbot.addWidget(window)
     window.view.resize(800, 500)
@@ -113,7 +113,7 @@ def test_beats_from_the_controller_light_the_heart_lamp_on_their_own_rhythm(sess
     controller.on_event(Sample(1.0, 60, (1000.0,), Contact.DETECTED))  # the first beat anchors the timeline
     time.t += 2.0
     controller.on_event(Sample(2.0, 60, (1000.0,), Contact.DETECTED))
-    beat = controller.recorder.timeline.arrays()[0][-1]
+    beat = controller.core.timeline.arrays()[0][-1]
     view = window.view
     levels = []
     for dt in np.arange(-0.2, 0.6, 1 / 60):

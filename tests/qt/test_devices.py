@@ -8,13 +8,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from biofeedback.core.samples import Contact, LinkState, Sample, Status
-from biofeedback.qt.devices import ADDRESS_KEY, NAME_KEY, DeviceController, DevicePhase, DeviceState, remembered_device
-from biofeedback.qt.settings import MemoryStore
+from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, SourceKind, Status
+from biofeedback.qt.devices import DeviceController, DevicePhase, DeviceState, MemoryStrapStore
+from biofeedback.storage.remembered import RememberedStrap
 from biofeedback.qt.widgets.device_panel import DevicePanel
 from biofeedback.sources.hrm import encode_hrm
 
 STRAP = {"kind": "ble", "address": "C0:FF:EE:12:34:56", "name": "Polar H10", "location": "chest"}
+STRAP_SOURCE = SourceInfo(SourceKind.STRAP, "ble", live=True, recorded_by_default=True)
+DEMO_SOURCE = SourceInfo(SourceKind.DEMO, "demo", live=True, recorded_by_default=False)
+REPLAY_SOURCE = SourceInfo(SourceKind.REPLAY, "session.bfs", live=False, recorded_by_default=False)
 
 
 class _Found:
@@ -30,16 +33,17 @@ async def _no_scan(timeout):
 
 
 def test_states_follow_the_strap_through_a_session(qtbot):
-    store = MemoryStore()
+    store = MemoryStrapStore()
     devices = DeviceController(_no_scan, store)
+    devices.on_source_started(STRAP_SOURCE)
     seen = []
     devices.state_changed.connect(lambda s: seen.append(s.phase))
     devices.on_status(Status(0.0, LinkState.SCANNING, "Looking...", {"kind": "ble"}))
     devices.on_status(Status(0.5, LinkState.CONNECTING, "Connecting...", STRAP))
-    assert remembered_device(store) is None  # not before it has connected
+    assert store.recall() is None  # not before it has connected
     devices.on_battery(87)
     devices.on_status(Status(0.7, LinkState.CONNECTED, "Connected", STRAP))
-    assert remembered_device(store).address == STRAP["address"]
+    assert store.recall().address == STRAP["address"]
     devices.on_sample(Sample(1.0, 60, (1000.0,), Contact.NOT_DETECTED))
     assert devices.state.message.startswith("The strap has lost skin contact")
     devices.on_status(Status(1.0, LinkState.STREAMING, "Receiving", STRAP))  # contact still missing
@@ -65,9 +69,11 @@ def test_states_follow_the_strap_through_a_session(qtbot):
 
 def test_demo_and_replays_are_not_strap_states(qtbot):
     devices = DeviceController(_no_scan)
+    devices.on_source_started(DEMO_SOURCE)
     devices.on_battery(50)
     devices.on_status(Status(0.0, LinkState.STREAMING, "Demo running", {"name": "Demo (simulated person)", "address": "demo"}))
     assert devices.state.phase is DevicePhase.DEMO and devices.state.battery_pct is None
+    devices.on_source_started(REPLAY_SOURCE)
     devices.on_status(Status(0.0, LinkState.STREAMING, "Replaying x", {"name": "Polar H10"}))
     assert devices.state.phase is DevicePhase.REPLAY
     assert devices.remembered() is None
@@ -93,16 +99,16 @@ def test_scan_results_and_errors_arrive_in_the_gui_thread(qtbot):
     assert failed.args == ["Bluetooth is switched off. Turn it on in your system settings, then try again."]
 
 
-def test_the_remembered_strap_is_the_default_source(monkeypatch):
+def test_the_remembered_strap_is_the_default_source(tmp_path, monkeypatch):
     from biofeedback import app
-    from biofeedback.qt import devices as devices_module
+    from biofeedback.storage.remembered import StrapMemory
 
-    store = MemoryStore({ADDRESS_KEY: "C0:FF:EE:12:34:56", NAME_KEY: "Polar H10"})
-    monkeypatch.setattr(devices_module, "app_settings", lambda: store)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the data folder, where storage remembers the strap
+    StrapMemory().remember("C0:FF:EE:12:34:56", "Polar H10")
     assert app.default_source_spec() == "ble:C0:FF:EE:12:34:56"
     assert app.make_source("ble").preferred == "C0:FF:EE:12:34:56"
     assert app.make_source("ble:AA:BB", keep_looking=True).keep_looking
-    store.values.clear()
+    StrapMemory().forget()
     assert app.default_source_spec() == "demo"
     assert app.make_source("ble").preferred is None
 
@@ -159,24 +165,20 @@ def bluez(tmp_path, monkeypatch):
 
 @pytest.fixture
 def window_parts(qtbot):
-    """The window wired as ``app.cmd_gui`` wires it, starting on the demo, remembering in memory."""
-    from biofeedback.app import _attach_devices, make_source
-    from biofeedback.qt.bridge import SourceBridge
+    """The window wired as ``app.gui.run`` wires it, starting on the demo, remembering in memory."""
+    from biofeedback.app import make_source
+    from biofeedback.app.gui import _attach_sources
     from biofeedback.qt.main_window import MainWindow
     from biofeedback.qt.session_controller import SessionController
     from biofeedback.sources.clock import SessionClock
-    from biofeedback.storage.recorder import Recorder
 
     clock = SessionClock()
-    controller = SessionController(clock, Recorder(None))
-    bridge = SourceBridge(make_source("demo"), clock)
-    bridge.event_received.connect(controller.on_event)
-    bridge.failed.connect(controller.on_failed)
+    controller = SessionController(clock)
     window = MainWindow(controller)
     qtbot.addWidget(window)
-    store = MemoryStore()
-    runner = _attach_devices(window, controller, bridge, clock, store=store, scan_s=1.0)
-    bridge.start()
+    store = MemoryStrapStore()
+    runner = _attach_sources(window, controller, clock, strap_store=store, scan_s=1.0)
+    runner.switch(make_source("demo"))
     yield window, controller, runner, store
     runner.stop()
     window.devices.wait_for_scan(5)
@@ -202,14 +204,14 @@ def test_window_finds_connects_and_reconnects_to_the_strap(qtbot, bluez, window_
     qtbot.waitUntil(lambda: _phase(window) == "Connected", timeout=15_000)
     assert panel.battery_label.text() == "Battery 87 %"
     assert panel.details_label.text() == "Polar H10 1234ABCD · chest"
-    assert store.value(ADDRESS_KEY) == "C0:FF:EE:12:34:56"
+    assert store.recall() == RememberedStrap("C0:FF:EE:12:34:56", "Polar H10 1234ABCD")
 
-    beats_before = len(controller.recorder.timeline)
+    beats_before = controller.beat_count
     strap.notify(encode_hrm(70, (850,), Contact.NOT_DETECTED))
     qtbot.waitUntil(lambda: _phase(window) == "No skin contact", timeout=5000)
     strap.notify(encode_hrm(70, (860, 870), Contact.DETECTED))
     qtbot.waitUntil(lambda: _phase(window) == "Connected", timeout=5000)
-    assert len(controller.recorder.timeline) == beats_before + 3
+    assert controller.beat_count == beats_before + 3
     assert strap.command("battery", level=40)["notified"]
     qtbot.waitUntil(lambda: panel.battery_label.text() == "Battery 40 %", timeout=5000)
 
@@ -218,10 +220,10 @@ def test_window_finds_connects_and_reconnects_to_the_strap(qtbot, bluez, window_
     strap.command("return")
     qtbot.waitUntil(lambda: _phase(window) == "Connected", timeout=15_000)  # by itself
     strap.notify(encode_hrm(71, (880,), Contact.DETECTED))
-    qtbot.waitUntil(lambda: len(controller.recorder.timeline) == beats_before + 4, timeout=5000)
-    _, _, segment_start = controller.recorder.timeline.arrays()
+    qtbot.waitUntil(lambda: controller.beat_count == beats_before + 4, timeout=5000)
+    _, _, segment_start = controller.core.timeline.arrays()
     assert segment_start[-1]  # the beat after the outage starts a new segment
-    assert len(controller.recorder.timeline.gaps) >= 1
+    assert len(controller.core.timeline.gaps) >= 1
 
 
 def test_window_without_an_adapter_offers_the_demo(qtbot, bluez, window_parts):
@@ -251,10 +253,7 @@ def test_window_without_an_adapter_offers_the_demo(qtbot, bluez, window_parts):
 def test_replayed_strap_states_are_not_shown_as_this_computers_link(qtbot):
     devices = DeviceController(_no_scan)
 
-    class _Replay:
-        spec = "session.bfs"
-
-    devices.on_source_started(_Replay())
+    devices.on_source_started(REPLAY_SOURCE)
     devices.on_status(Status(0.0, LinkState.STREAMING, "Replaying session.bfs.", STRAP))
     devices.on_status(Status(5.0, LinkState.RECONNECTING, "The strap's signal dropped. Reconnecting...", STRAP))
     devices.on_battery(40)

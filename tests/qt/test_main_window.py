@@ -20,7 +20,7 @@ from biofeedback.qt.widgets.metrics_panel import NOT_YET
 from biofeedback.qt.widgets.plot_base import SessionTimeAxis
 from biofeedback.qt.widgets.session_controls import CUSTOM_KEY, HOLDS_TOO_LONG
 from biofeedback.sources.clock import SessionClock
-from biofeedback.storage.recorder import Recorder
+from biofeedback.core.session import SessionCore
 from biofeedback.storage.session_file import SessionWriter, make_header, read_session
 
 
@@ -55,7 +55,7 @@ def show_active(qtbot, w) -> None:
 
 @pytest.fixture
 def window(qtbot, hands, store):
-    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None))
+    controller = SessionController(SessionClock(1.0, monotonic=hands))
     w = MainWindow(controller, Settings(store))
     show_active(qtbot, w)
     return w
@@ -163,7 +163,7 @@ def test_the_phase_is_shown_in_words_with_seconds_left(window, hands):
 def test_pacer_settings_survive_a_restart(qtbot, window, store, hands):
     window.controls.pacer_box.choose_preset("478")
     window.close()
-    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands), Recorder(None)), Settings(store))
+    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands)), Settings(store))
     qtbot.addWidget(again)
     assert again.controls.pacer_box.preset_key() == "478"
     assert again.controller.pacer == PacerSettings(4.0, 8.0, 7.0, 0.0)
@@ -174,7 +174,7 @@ def test_a_custom_pattern_and_pacer_off_survive_a_restart(qtbot, window, store, 
     box.rate_box.setValue(4.5)
     box.enabled_box.click()
     window.close()
-    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands), Recorder(None)), Settings(store))
+    again = MainWindow(SessionController(SessionClock(1.0, monotonic=hands)), Settings(store))
     qtbot.addWidget(again)
     assert again.controls.pacer_box.preset_key() == CUSTOM_KEY
     assert again.controls.pacer_box.rate_box.value() == pytest.approx(4.5)
@@ -306,8 +306,7 @@ def test_the_heart_rate_line_breaks_across_a_gap(window, hands):
 def test_coherence_trend_and_spectrum_are_drawn(window):
     for i, c in enumerate((0.5, 1.5, 3.5)):
         m = LiveMetrics(t=70.0 + i, coherence=c, coherence_level="low", spectrum_hz=METRICS.spectrum_hz, spectrum_ms2_per_hz=METRICS.spectrum_ms2_per_hz)
-        window.controller.remember_metrics(m)
-        window.on_metrics(m)
+        window.controller.core._metrics_updated(m)  # as the live analyser's result would arrive
     window.redraw()
     x, y = window.coherence_plot._trend.getData()
     assert list(x) == [70.0, 71.0, 72.0] and list(y) == [0.5, 1.5, 3.5]
@@ -324,8 +323,7 @@ def test_space_starts_then_stops_a_recorded_session(qtbot, tmp_path, hands, stor
     path = tmp_path / "today.bfs"
     controller = SessionController(
         SessionClock(1.0, monotonic=hands),
-        Recorder(None),
-        open_writer=lambda: SessionWriter(path, make_header("demo", {}, {}, "test")),
+        SessionCore(open_sink=lambda start: SessionWriter(path, make_header("demo", {}, {}, "test"))),
     )
     window = MainWindow(controller, Settings(store))
     show_active(qtbot, window)
@@ -388,7 +386,7 @@ def test_light_and_dark_appearance_recolour_and_persist(window, store):
 
 
 def test_metrics_from_the_live_pipeline_reach_the_panels_within_a_few_display_ticks(qtbot, hands, store):
-    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None), analyzer=LiveAnalyzer(PacerSettings(4.0, 6.0)))
+    controller = SessionController(SessionClock(1.0, monotonic=hands), SessionCore(LiveAnalyzer(PacerSettings(4.0, 6.0))))
     window = MainWindow(controller, Settings(store))
     show_active(qtbot, window)
     emitted = []
@@ -427,7 +425,7 @@ def test_a_display_tick_repaints_at_most_one_plot(window, hands):
 
 @pytest.mark.parametrize("pacer", [PacerSettings(4.0, 6.0), PacerSettings(4.0, 8.0, 7.0, 0.0), PacerSettings(4.0, 4.0, 4.0, 4.0)])
 def test_the_plotted_breath_wave_is_the_pacer_itself(qtbot, hands, pacer):
-    controller = SessionController(SessionClock(1.0, monotonic=hands), Recorder(None))
+    controller = SessionController(SessionClock(1.0, monotonic=hands), SessionCore(pacer=None))
     hands.t = 3.3
     controller.set_pacer(pacer)
     hands.t = 200.0

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from biofeedback.core.annotations import Rating
 from biofeedback.core.samples import LinkState, Sample, Status
 from biofeedback.resources import sample_stream
 from biofeedback.storage.recordings import load_recording
@@ -25,11 +26,14 @@ def session(tmp_path):
     with SessionWriter(path, header) as w:
         w.write_pacer(0.0, {"inhale_s": 4.0, "hold_in_s": 0.0, "exhale_s": 6.0, "hold_out_s": 0.0})
         for s in first:
+            if 99.0 < s.t <= 100.0:
+                w.write_marker(Marker(100.0, "eyes closed", 1))
             w.write_event(s)
         w.write_event(Status(first[-1].t + 1, LinkState.LOST, "lost"))
+        w.write(Rating(first[-1].t + 2, "before", pain=6, stress=7, mood=2))
         for s in second:
             w.write_event(Sample(s.t + offset, s.hr_bpm, s.rr_ms))
-        w.write_marker(Marker(100.0, "eyes closed"))
+        w.write(Rating(second[-1].t + offset + 1, "after", pain=4, stress=3, mood=4))
     return path
 
 
@@ -47,6 +51,7 @@ def test_content_says_what_the_session_holds(session):
     for name in ("Mean heart rate", "SDNN", "RMSSD", "pNN50", "LF power (0.04-0.15 Hz)", "HF power (0.15-0.4 Hz)", "LF/HF", "Artefacts corrected"):
         assert name in labels
     assert sum(p for _, _, p in content.coherence_levels) == pytest.approx(100.0)
+    assert [(r.name, r.before, r.after) for r in content.ratings][:2] == [("Pain (0-10)", "6/10", "4/10"), ("Stress (0-10)", "7/10", "3/10")]
     assert content.disclaimer == DISCLAIMER and "not a medical device" in DISCLAIMER
 
 

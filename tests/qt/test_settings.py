@@ -24,10 +24,7 @@ def qsettings(path: str) -> QSettings:
 def test_schema_lists_every_persisted_group_once():
     keys = [s.key for s in SCHEMA]
     assert len(keys) == len(set(keys))
-    assert {s.group for s in SCHEMA} == {"pacer", "client", "audio", "supervisor", "device"}
-    from biofeedback.qt.devices import ADDRESS_KEY, NAME_KEY
-
-    assert {ADDRESS_KEY, NAME_KEY} <= set(keys)  # the device controller writes these
+    assert {s.group for s in SCHEMA} == {"pacer", "client", "audio", "supervisor"}
     for s in SCHEMA:  # every default is valid under its own rules
         assert s.parse(s.default) == s.default
 
@@ -134,3 +131,20 @@ def test_an_out_of_range_saved_duration_reads_as_its_default(qtbot, caplog):
         box.restore_settings(s, emit=False)
     assert box.settings.inhale_s == 3.0 and box.settings.exhale_s == 6.0
     assert box.preset_key() == "custom"
+
+
+def test_version_1_moves_the_remembered_strap_to_the_data_folder(ini, tmp_path, monkeypatch):
+    """The strap moved out of the preferences (schema 2), so ``record --source ble`` finds it without Qt."""
+    from biofeedback.storage.remembered import RememberedStrap, StrapMemory
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    old = qsettings(ini)
+    old.setValue("schema_version", 1)
+    old.setValue("device/address", "C0:FF:EE:12:34:56")
+    old.setValue("device/name", "Polar H10")
+    old.sync()
+    Settings(qsettings(ini))
+    assert StrapMemory().recall() == RememberedStrap("C0:FF:EE:12:34:56", "Polar H10")
+    again = qsettings(ini)
+    assert not again.contains("device/address") and int(again.value("schema_version")) == 2
+

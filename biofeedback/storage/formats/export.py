@@ -205,15 +205,20 @@ def wall_clock_at_zero(header: dict[str, Any]) -> _dt.datetime | None:
 
 
 def session_extras(data) -> dict[str, Any]:
-    """Markers, ratings and other person-facing content of a session, for the JSON export."""
+    """Markers, ratings, phases, blood pressure and pacer changes of a session, for the JSON export."""
+    from dataclasses import asdict, is_dataclass
+
+    def plain(items):
+        return [asdict(x) if is_dataclass(x) else x for x in items]
+
     extra: dict[str, Any] = {
-        "markers": [{"t": round(m.t, 4), "label": m.label, **{k: getattr(m, k) for k in ("id", "note") if getattr(m, k, None)}} for m in data.markers],
+        "person": data.header.get("person"),
+        "markers": [{k: v for k, v in asdict(m).items() if v not in ("", None) or k == "label"} for m in data.markers],
+        "ratings": plain(getattr(data, "ratings", []) or []),
+        "phases": plain(getattr(data, "phases", []) or []),
+        "blood_pressure": plain(getattr(data, "blood_pressure", []) or []),
         "pacer_changes": [{"t": round(t, 4), "settings": s} for t, s in data.pacer_changes],
     }
-    for name in ("ratings", "phases", "bp_readings", "person"):
-        value = getattr(data, name, None)
-        if value:
-            extra[name] = [v if isinstance(v, dict) else getattr(v, "__dict__", str(v)) for v in value] if isinstance(value, list) else value
     if data.imported is not None:
         extra["imported_from"] = {"format": data.imported.format, "warnings": data.imported.warnings}
     return extra

@@ -93,9 +93,8 @@ def read_ours(sniff: Sniff) -> ImportedRecording:
     seg_a = np.asarray(seg)
     starts = np.concatenate(([True], np.diff(seg_a) != 0))
     rec = ImportedRecording(OUR_CSV, split_at(np.asarray(times), np.asarray(rr), starts))
-    if first_utc is not None:  # times are written to the ms: so is the start
-        start = first_utc[0] - _dt.timedelta(seconds=first_utc[1])
-        rec.started = start.replace(microsecond=0) + _dt.timedelta(milliseconds=round(start.microsecond / 1000))
+    if first_utc is not None:  # wall-clock times are written to the ms: the start is as close
+        rec.started = first_utc[0] - _dt.timedelta(seconds=first_utc[1])
     return finish(rec, log)
 
 

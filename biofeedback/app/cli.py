@@ -1,0 +1,71 @@
+"""The command line: one parser, one module per command, and the checks every value gets.
+
+Each command module (``record``, ``analyze``, ``scan``, ...) has ``add_parser(subparsers)``,
+which sets ``handler=run``, and ``run(args) -> int``. Without a command the window opens
+(``gui``). Bad input raises :class:`UsageError`: one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from biofeedback import __version__
+
+USAGE_ERROR = 2
+
+#: The session clock's speed for the demo and replays: from a quarter (slow review) to 200x
+#: (a whole protocol in seconds). Beyond that the demo cannot keep up, and infinity is no speed.
+SPEED_RANGE = (0.25, 200.0)
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit code 2."""
+
+    exit_code = USAGE_ERROR
+
+
+def finite_number(text: str, what: str = "value") -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{what} must be a finite number, not {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = finite_number(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def speed(text: str) -> float:
+    """``--speed``: a finite factor within :data:`SPEED_RANGE`."""
+    value = finite_number(text, "the speed")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the speed {text!r} must be greater than 0")
+    lo, hi = SPEED_RANGE
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"the speed {text!r} must be between {lo:g} and {hi:g}")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump, exit 2
+        raise UsageError(f"{message}. See '{self.prog} --help'.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from biofeedback.app import analyze, export, gui, record, report, scan
+
+    parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
+    parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    gui.add_arguments(parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
+    for command in (record, analyze, export, report, scan):
+        command.add_parser(sub)
+    return parser

@@ -1,0 +1,35 @@
+"""``biofeedback scan``: the Bluetooth heart-rate straps in range."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from biofeedback.app import cli
+
+
+def add_parser(sub) -> None:
+    scan = sub.add_parser("scan", help="list nearby Bluetooth heart-rate straps (name, address, signal strength)")
+    scan.add_argument("--timeout", type=cli.positive_float, default=5.0, metavar="S", help="listen for S seconds (default 5)")
+    scan.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from biofeedback.sources.ble import scan
+
+    devices = asyncio.run(scan(args.timeout))
+    if not devices:
+        print(
+            "No heart-rate straps found. Moisten the electrodes and put the strap on (it wakes up on skin contact), "
+            "keep it within a few metres, and scan again.",
+            file=sys.stderr,
+        )
+        return 1
+    width = max(len(d.name) for d in devices)
+    print(f"{'NAME':<{width}}  {'ADDRESS':<17}  RSSI")
+    for d in devices:
+        rssi = "?" if d.rssi is None else f"{d.rssi} dBm"
+        print(f"{d.name:<{width}}  {d.address:<17}  {rssi}")
+    return 0

@@ -1,0 +1,180 @@
+"""The session core, without Qt: events in; beats, metrics, annotations and the file out."""
+
+from __future__ import annotations
+
+from biofeedback.core.annotations import Rating
+from biofeedback.core.live import LiveAnalyzer
+from biofeedback.core.pacer import PacerSettings
+from biofeedback.core.samples import LinkState, Sample, SourceInfo, SourceKind, Status
+from biofeedback.core.session import SessionCore, SessionListener
+from biofeedback.storage.session_file import SessionWriter, make_header, read_session
+
+STRAP_A = SourceInfo(SourceKind.STRAP, "ble:AA", live=True, recorded_by_default=True, device={"name": "Polar H10 A"})
+STRAP_B = SourceInfo(SourceKind.STRAP, "ble:BB", live=True, recorded_by_default=True, device={"name": "Polar H10 B"})
+DEMO = SourceInfo(SourceKind.DEMO, "demo", live=True, recorded_by_default=False)
+
+
+class FakeSink:
+    """Records what the core writes and when it syncs."""
+
+    path = "fake.bfs"
+
+    def __init__(self) -> None:
+        self.written: list = []
+        self.syncs: list[int] = []
+        self.dirty = False
+        self.closed_at = None
+
+    def write(self, event) -> None:
+        self.written.append(event)
+        self.dirty = True
+
+    def write_pacer(self, t, settings) -> None:
+        self.write(("pacer", t, settings))
+
+    def sync(self) -> None:
+        self.syncs.append(len(self.written))
+        self.dirty = False
+
+    def close(self, t=None) -> None:
+        self.closed_at = t
+        self.sync()
+
+
+def test_a_waiting_write_is_synced_within_a_second_even_when_nothing_else_arrives():
+    sink = FakeSink()
+    core = SessionCore(open_sink=lambda start: sink)
+    core.start_recording(0.0)
+    core.on_event(Sample(0.2, 60, (1000.0,)), 0.2)
+    assert sink.dirty  # not yet a second since the recording started
+    core.tick(0.9)
+    assert sink.dirty
+    core.tick(1.0)  # a second after the last sync: on the disk, with no event to prompt it
+    assert not sink.dirty and len(sink.syncs) == 1
+
+
+def test_a_burst_of_events_syncs_once_a_second_not_once_an_event():
+    sink = FakeSink()
+    core = SessionCore(open_sink=lambda start: sink)
+    core.start_recording(0.0)
+    for i in range(1, 50):  # 49 notifications in 4.9 s
+        core.on_event(Sample(i / 10, 60, ()), i / 10)
+    assert len(sink.syncs) == 4  # at 1.0, 2.0, 3.0 and 4.0 s
+    core.tick(5.0)
+    assert len(sink.syncs) == 5 and not sink.dirty
+
+
+def test_nothing_to_sync_means_no_sync():
+    sink = FakeSink()
+    core = SessionCore(open_sink=lambda start: sink)
+    core.start_recording(0.0)
+    core.tick(1.5)
+    assert len(sink.syncs) == 1  # the pacer event written at the start
+    core.tick(5.0)
+    assert len(sink.syncs) == 1
+
+
+def test_a_source_switch_is_its_own_event_and_breaks_the_beats(tmp_path):
+    path = tmp_path / "s.bfs"
+    core = SessionCore(open_sink=lambda start: SessionWriter(path, make_header(start.source.spec, {}, {}, "t", start.t)))
+    core.source_started(STRAP_A, 0.0)  # a strap: saved from the start
+    core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
+    core.on_event(Sample(2.0, 60, (1000.0,)), 2.0)
+    core.source_started(STRAP_B, 2.5)  # another strap for the same person: same file
+    core.on_event(Sample(3.5, 60, (1000.0,)), 3.5)
+    core.close(4.0)
+    data = read_session(path)
+    assert [(s.t, s.info.spec, s.info.kind) for s in data.sources] == [(0.0, "ble:AA", SourceKind.STRAP), (2.5, "ble:BB", SourceKind.STRAP)]
+    assert not [e for e in data.events if isinstance(e, Status)]  # no status was made up for the switch
+    _, _, starts = core.timeline.arrays()
+    assert starts.tolist() == [True, False, True]  # the new strap's beats do not continue the old one's
+    assert data.samples == [Sample(1.0, 60, (1000.0,)), Sample(2.0, 60, (1000.0,)), Sample(3.5, 60, (1000.0,))]
+
+
+def test_the_demo_after_a_strap_is_not_saved_unless_asked():
+    sinks = []
+    core = SessionCore(open_sink=lambda start: sinks.append(FakeSink()) or sinks[-1])
+    core.source_started(STRAP_A, 0.0)
+    assert core.recording and len(sinks) == 1
+    core.source_started(DEMO, 5.0)
+    assert not core.recording and sinks[0].closed_at == 5.0
+    core.source_started(DEMO, 6.0, keep_recording=True)
+    assert core.recording and len(sinks) == 2
+
+
+class Heard(SessionListener):
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, object]] = []
+
+    def __getattribute__(self, name):
+        if name in SessionListener.__dict__ and not name.startswith("_"):
+            return lambda *args: object.__getattribute__(self, "heard").append((name, args))
+        return object.__getattribute__(self, name)
+
+
+def test_markers_ratings_and_edits_reach_the_file_and_the_listener(tmp_path):
+    path = tmp_path / "s.bfs"
+    heard = Heard()
+    core = SessionCore(open_sink=lambda start: SessionWriter(path, make_header("x", {}, {}, "t", start.t, person="Robin")), person="Robin", listener=heard)
+    core.start_recording(0.0)
+    core.add_rating(Rating(0.5, "before", pain=6, stress=7, mood=2))
+    first = core.add_marker(10.0, "phone rang")
+    second = core.add_marker(20.0, "eyes closed", "asked to")
+    core.edit_marker(first.id, "door bell", "not the phone", 30.0)
+    core.edit_marker(second.id, "", "", 31.0, deleted=True)
+    core.add_rating(Rating(40.0, "after", pain=3, stress=None, mood=4))
+    core.close(41.0)
+    data = read_session(path)
+    assert data.person == "Robin"
+    assert [(m.id, m.t, m.label, m.note) for m in data.markers] == [(1, 10.0, "door bell", "not the phone")]
+    assert [(m.id, m.label) for m in data.markers_written] == [(1, "phone rang"), (2, "eyes closed")]  # append-only
+    assert data.ratings == [Rating(0.5, "before", 6, 7, 2), Rating(40.0, "after", 3, None, 4)]
+    assert [m.label for m in core.markers] == ["door bell"]
+    names = [name for name, _ in heard.heard]
+    assert names.count("marker_added") == 2 and names.count("marker_changed") == 2 and names.count("rating_added") == 2
+
+
+def test_choosing_the_running_pacer_again_does_not_restart_the_breath():
+    sink = FakeSink()
+    core = SessionCore(open_sink=lambda start: sink, pacer=PacerSettings.from_rate(6.0))
+    core.start_recording(0.0)
+    core.set_pacer(PacerSettings.from_rate(6.0), 7.0)
+    assert core.pacer_start == 0.0 and len([w for w in sink.written if w[0] == "pacer"]) == 1
+    core.set_pacer(PacerSettings.from_rate(5.0), 8.0)
+    assert core.pacer_start == 8.0 and len([w for w in sink.written if w[0] == "pacer"]) == 2
+
+
+def test_reset_clears_everything_a_new_recording_should_not_inherit(nsrdb_5min_rr):
+    core = SessionCore(LiveAnalyzer())
+    t = 0.0
+    for rr in nsrdb_5min_rr[:150]:
+        t += rr / 1000
+        core.on_event(Sample(t, 60, (float(rr),)), t)
+    core.add_marker(t, "x")
+    assert len(core.beats) == 150 and core.metrics is not None and len(core.coherence_history)
+    core.reset(0.0, DEMO)
+    assert len(core.beats) == 0 and core.metrics is None and not core.markers and not len(core.coherence_history)
+    assert core.beat_count == 0 and core.source is DEMO and core.status is None
+    core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)  # a fresh timeline: no gap back to the old beats
+    assert core.timeline.gaps == []
+
+
+def test_a_failed_source_is_a_status_for_people():
+    heard = Heard()
+    core = SessionCore(listener=heard)
+    core.on_failed("No Bluetooth adapter was found.", 3.0)
+    assert core.status == Status(3.0, LinkState.FAILED, "No Bluetooth adapter was found.")
+    assert heard.heard[-1][0] == "status_changed"
+
+
+def test_a_sink_that_cannot_be_made_is_said_once_and_the_session_goes_on():
+    heard = Heard()
+
+    def refuse(start):
+        raise OSError("disk full")
+
+    core = SessionCore(open_sink=refuse, listener=heard)
+    assert core.start_recording(0.0) is False
+    assert ("error_occurred", ("The session cannot be saved: disk full",)) in heard.heard
+    core.on_event(Sample(1.0, 60, (1000.0,)), 1.0)
+    assert core.beat_count == 1
