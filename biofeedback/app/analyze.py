@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from biofeedback.app import cli
+
 import argparse
 import json
 import sys
@@ -12,7 +14,7 @@ def add_parser(sub) -> None:
     ana = sub.add_parser("analyze", help="print a recording's heart-rate metrics")
     ana.add_argument("file", help="a session file, RR text, or sample:NAME")
     ana.add_argument("--json", action="store_true", help="print JSON")
-    ana.add_argument("--column", metavar="NAME", help="for a CSV table: the column of RR intervals or beat times (its header name or number)")
+    ana.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     ana.set_defaults(handler=run)
 
 

@@ -18,6 +18,15 @@ USAGE_ERROR = 2
 #: (a whole protocol in seconds). Beyond that the demo cannot keep up, and infinity is no speed.
 SPEED_RANGE = (0.25, 200.0)
 
+#: The FILE argument of the commands that read any recording.
+RECORDING_HELP = "a session file or any recording 'biofeedback analyze' reads, or sample:NAME"
+
+#: ``--column`` wherever a recording is read: which column of a CSV table holds the beats.
+COLUMN_HELP = "for a recording that is a CSV table: the column of RR intervals or beat times (its header name or number)"
+
+
+SPEED_HELP = "session clock speed for the demo and replays (default 1)"
+
 
 class UsageError(Exception):
     """Bad command-line input: one line on stderr, exit code 2."""

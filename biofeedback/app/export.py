@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from biofeedback.app import cli
+from biofeedback.core import words
+
 import argparse
 import os
 from pathlib import Path
@@ -18,17 +21,17 @@ def add_parser(sub) -> None:
         "kubios: beat time and RR in seconds, for Kubios HRV. json: the analyze result with markers, ratings and beats. "
         "Each reads back through 'biofeedback analyze' with the same beats and metrics.",
     )
-    exp.add_argument("file", help="a session file or any recording 'biofeedback analyze' reads, or sample:NAME")
+    exp.add_argument("file", help=cli.RECORDING_HELP)
     exp.add_argument("--to", required=True, choices=("csv", "kubios", "json"), help="the format to write")
     exp.add_argument("--out", required=True, help="the new file (never overwritten)")
-    exp.add_argument("--column", metavar="NAME", help="for a CSV table: the column of RR intervals or beat times")
+    exp.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     exp.set_defaults(handler=run)
 
 
 def write_new(path: Path, text: str) -> None:
     """Write ``text`` to a new file, refusing to overwrite one."""
     if path.exists():
-        raise UsageError(f"{path} already exists; choose another name so nothing is overwritten.")
+        raise UsageError(words.WOULD_OVERWRITE.format(path=path))
     if not path.parent.is_dir():
         raise UsageError(f"The folder {path.parent} does not exist.")
     try:
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out).expanduser()
     if out.exists():
-        raise UsageError(f"{out} already exists; choose another name so nothing is overwritten.")
+        raise UsageError(words.WOULD_OVERWRITE.format(path=out))
     data = load_recording(recording_path(args.file), as_packets=False, column=args.column)
     text = export_recording(data, args.to, f"biofeedback {__version__}")
     write_new(out, text)

@@ -18,8 +18,8 @@ DEFAULT_SOURCE_HELP = "the strap that connected last time, if there is one, else
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The window's options (on the main parser: the window is the default command)."""
     parser.add_argument("--source", help=f"where the heartbeat comes from: {SOURCE_HELP} (default: {DEFAULT_SOURCE_HELP})")
-    parser.add_argument("--speed", type=cli.speed, default=1.0, help="session clock speed for demo and replay (default 1)")
-    parser.add_argument("--column", metavar="NAME", help="for a --source that is a CSV table: the column of RR intervals or beat times")
+    parser.add_argument("--speed", type=cli.speed, default=1.0, help=cli.SPEED_HELP)
+    parser.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     parser.add_argument("--client-screen", type=int, default=None, metavar="N", help="show the calm view full screen on screen N")
     parser.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
     parser.add_argument(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from biofeedback.app import cli
 from biofeedback.app.sources import SOURCE_HELP, make_source
+from biofeedback.core import words
 
 log = logging.getLogger("biofeedback")
 
@@ -15,11 +16,11 @@ log = logging.getLogger("biofeedback")
 def add_parser(sub) -> None:
     rec = sub.add_parser("record", help="record a session without a window")
     rec.add_argument("--source", required=True, help=SOURCE_HELP)
-    rec.add_argument("--column", metavar="NAME", help="for a --source that is a CSV table: the column of RR intervals or beat times")
+    rec.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     rec.add_argument("--out", help="the new session file (default: a new file in the sessions folder)")
     rec.add_argument("--person", default="Me", metavar="ALIAS", help="whom the session is for (default: Me)")
     rec.add_argument("--duration", type=cli.positive_float, default=None, metavar="S", help="stop after S session seconds")
-    rec.add_argument("--speed", type=cli.speed, default=1.0, help="session clock speed for demo and replay (default 1)")
+    rec.add_argument("--speed", type=cli.speed, default=1.0, help=cli.SPEED_HELP)
     rec.set_defaults(handler=run)
 
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     out = None if args.out is None else Path(args.out).expanduser()
     if out is not None:
         if out.exists():
-            raise cli.UsageError(f"{out} already exists; choose another name so nothing is overwritten.")
+            raise cli.UsageError(words.WOULD_OVERWRITE.format(path=out))
         if not out.parent.is_dir():
             raise cli.UsageError(f"The folder {out.parent} does not exist.")
     source = make_source(args.source, column=getattr(args, "column", None))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from biofeedback.app import cli
+from biofeedback.core import words
+
 import argparse
 import os
 import sys
@@ -12,9 +15,9 @@ from biofeedback.app.cli import UsageError
 
 def add_parser(sub) -> None:
     rep = sub.add_parser("report", help="write a one-page A4 report of a session (PDF or PNG)")
-    rep.add_argument("file", help="a session file or any recording 'biofeedback analyze' reads, or sample:NAME")
+    rep.add_argument("file", help=cli.RECORDING_HELP)
     rep.add_argument("--out", required=True, help="the new report: REPORT.pdf or REPORT.png (never overwritten)")
-    rep.add_argument("--column", metavar="NAME", help="for a CSV table: the column of RR intervals or beat times")
+    rep.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     rep.set_defaults(handler=run)
 
 
@@ -25,9 +28,9 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".pdf", ".png"):
-        raise UsageError(f"{out}: a report is written as .pdf or .png.")
+        raise UsageError(words.REPORT_FORMATS.format(path=out))
     if out.exists():
-        raise UsageError(f"{out} already exists; choose another name so nothing is overwritten.")
+        raise UsageError(words.WOULD_OVERWRITE.format(path=out))
     if not out.parent.is_dir():
         raise UsageError(f"The folder {out.parent} does not exist.")
     content = build_report(load_recording(recording_path(args.file), as_packets=False, column=args.column))

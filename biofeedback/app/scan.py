@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from biofeedback.app import cli
+from biofeedback.core import words
 
 
 def add_parser(sub) -> None:
@@ -22,8 +23,7 @@ def run(args: argparse.Namespace) -> int:
     devices = asyncio.run(scan(args.timeout))
     if not devices:
         print(
-            "No heart-rate straps found. Moisten the electrodes and put the strap on (it wakes up on skin contact), "
-            "keep it within a few metres, and scan again.",
+            words.NO_STRAPS_FOUND.format(put_on=words.PUT_STRAP_ON),
             file=sys.stderr,
         )
         return 1

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from biofeedback.core.animation import ease_sine_in_out, hex_rgb, lerp, mix_rgb
 from biofeedback.core.samples import Contact, LinkState
+from biofeedback.core import words
 
 # --------------------------------------------------------------------------- WCAG 2.3.1 terms
 
@@ -340,10 +341,10 @@ class SignalCondition(enum.Enum):
 #: Plain, kind words for each condition (DESIGN.md: no alarms, no red, no exclamation marks).
 SIGNAL_WORDS = {
     SignalCondition.FINE: "",
-    SignalCondition.NO_CONTACT: "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest.",
-    SignalCondition.OUT_OF_REACH: "The strap is out of reach for a moment. It will reconnect by itself.",
-    SignalCondition.WAITING: "Waiting for your heartbeat.",
-    SignalCondition.ENDED: "The recording has ended.",
+    SignalCondition.NO_CONTACT: words.CONTACT_LOST,
+    SignalCondition.OUT_OF_REACH: words.OUT_OF_REACH,
+    SignalCondition.WAITING: words.WAITING_FOR_HEARTBEAT,
+    SignalCondition.ENDED: words.RECORDING_ENDED,
 }
 
 #: No beat for this long counts as a lost signal, s (a strap notifies every second).

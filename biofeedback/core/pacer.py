@@ -16,6 +16,7 @@ import enum
 import math
 from dataclasses import dataclass
 
+from biofeedback.core import words
 
 #: Slowest pacer rate offered, breaths/min. Resonance breathing sits near 4.5-7 breaths/min
 #: (Lehrer & Gevirtz 2014); 3 leaves room for 4-7-8 (3.2 breaths/min) and box breathing (3.75).
@@ -35,10 +36,10 @@ class Phase(enum.Enum):
 
 #: What the client view says in each phase.
 PHASE_WORDS = {
-    Phase.INHALE: "Breathe in",
-    Phase.HOLD_IN: "Hold",
-    Phase.EXHALE: "Breathe out",
-    Phase.HOLD_OUT: "Hold",
+    Phase.INHALE: words.BREATHE_IN,
+    Phase.HOLD_IN: words.HOLD,
+    Phase.EXHALE: words.BREATHE_OUT,
+    Phase.HOLD_OUT: words.HOLD,
 }
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
+from biofeedback.core import words
 from biofeedback.core.animation import Glide
 from biofeedback.core.cues import SAFE_LIMITS, SIGNAL_WORDS, Cue, CueScheduler, SignalCondition, signal_condition
 from biofeedback.core.live import LiveMetrics
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 FRAME_HZ = 60
 #: Coherence levels as warmth (0 blue .. 1 orange) and as words (DESIGN.md).
 LEVEL_WARMTH = {"low": 0.0, "medium": 0.5, "high": 1.0}
-LEVEL_WORDS = {"low": "settling", "medium": "steady", "high": "coherent"}
+LEVEL_WORDS = words.COHERENCE_WORDS
 #: How long the colour takes to follow a new coherence level, s: slow enough to feel like warmth.
 WARMTH_GLIDE_S = 4.0
 #: Shortest time between two coherence chimes, s: a level hovering at the edge of "high" must not
@@ -73,7 +74,7 @@ class ClientView(QWidget):
         self.lamps = CueLamps(parent=self)
         self.warmth = Glide.at(0.0, WARMTH_GLIDE_S)
         self.reduced_motion = False
-        self.level_word = "settling"
+        self.level_word = words.COHERENCE_WORDS["low"]
         self.contact = Contact.UNSUPPORTED
         self.link: LinkState | None = None
         self.last_beat_arrival: float | None = None

@@ -26,13 +26,14 @@ from biofeedback.qt.bridge import SourceBridge
 from biofeedback.sources.base import Source, SourceError
 from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.remembered import RememberedStrap
+from biofeedback.core import words
 
 log = logging.getLogger(__name__)
 
 #: Default length of a scan from the window, s.
 SCAN_S = 5.0
 
-NO_CONTACT_MESSAGE = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
+NO_CONTACT_MESSAGE = words.CONTACT_LOST
 
 
 class FoundDevice(Protocol):
@@ -222,7 +223,7 @@ class DeviceController(QObject):
         self.source = info
         if self.is_strap:
             if self.state.phase is not DevicePhase.CONNECTING:  # (choose() already says which strap)
-                self._set(DeviceState(DevicePhase.SCANNING, "Looking for your heart-rate strap...", is_strap=True))
+                self._set(DeviceState(DevicePhase.SCANNING, words.LOOKING_FOR_STRAP, is_strap=True))
         else:
             self._set(DeviceState())
 
@@ -257,7 +258,7 @@ class DeviceController(QObject):
         if sample.contact is Contact.NOT_DETECTED and phase is DevicePhase.CONNECTED:
             self._set(replace(self.state, phase=DevicePhase.NO_CONTACT, message=NO_CONTACT_MESSAGE))
         elif sample.contact is not Contact.NOT_DETECTED and phase is DevicePhase.NO_CONTACT:
-            self._set(replace(self.state, phase=DevicePhase.CONNECTED, message=f"Skin contact is back. Receiving heartbeats from {self.state.name or 'the strap'}."))
+            self._set(replace(self.state, phase=DevicePhase.CONNECTED, message=words.CONTACT_BACK.format(name=self.state.name or "the strap")))
 
     def on_battery(self, percent: int) -> None:
         if not self.is_strap:

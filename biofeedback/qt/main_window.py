@@ -41,6 +41,7 @@ from biofeedback.qt.widgets.signal_quality import NO_BEATS_AFTER_S, SignalQualit
 from biofeedback.qt.widgets.spectrum_plot import SpectrumPlot
 from biofeedback.qt.widgets.themes import THEMES
 from biofeedback.qt.widgets.tachogram import Tachogram
+from biofeedback.core import words
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +60,13 @@ BASE_POINT_SIZE = 10.5
 #: Width of the side panel with controls, metrics and signal quality, px.
 SIDE_PANEL_PX = 400
 
-CONTACT_LOST_TEXT = "The strap has lost skin contact. Moisten the electrodes and press it gently against your chest."
+CONTACT_LOST_TEXT = words.CONTACT_LOST
 
 ABOUT_TEXT = (
     f"<h3>Biofeedback visualiser {__version__}</h3>"
     "<p>Shows your heartbeat as calm pictures and guides your breathing, so you can learn to "
     "steer your heart rhythm.</p>"
-    "<p>This is a wellness and training tool, not a medical device. It does not diagnose or "
-    "treat any condition.</p>"
+    f"<p>{words.WELLNESS_NOTE}</p>"
     "<p>Your recordings stay on this computer. MIT licence.</p>"
 )
 
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
     def _on_pacer(self, pacer) -> None:
         self.spectrum_plot.set_pacer_hz(self.controller.pacer_hz())
         if pacer is None:
-            self.phase_label.setText("Breathing freely")
+            self.phase_label.setText(words.BREATHING_FREELY)
 
     def _on_sample(self, sample: Sample) -> None:
         if sample.hr_bpm and self._metrics is None:

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
+from biofeedback.core import words
+
 #: Okabe & Ito (2008), "Color Universal Design".
 BLUE = QColor("#0072B2")
 BLUISH_GREEN = QColor("#009E73")
@@ -84,4 +86,4 @@ LIGHT = Appearance(
 
 #: Coherence levels as the screens tell them: colour (Okabe-Ito, DESIGN.md) and always a word.
 COHERENCE_LEVEL_COLOURS = {"low": BLUE, "medium": BLUISH_GREEN, "high": ORANGE}
-COHERENCE_LEVEL_WORDS = {"low": "settling", "medium": "steady", "high": "coherent"}
+COHERENCE_LEVEL_WORDS = words.COHERENCE_WORDS

@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPainterPath, QPdfWriter, QPen
 
+from biofeedback.core import words
 from biofeedback.qt import palette
 from biofeedback.storage.report import ReportContent
 
@@ -143,7 +144,8 @@ def _plot(page: _Page, content: ReportContent, top: float, height: float, t: np.
     if levels:  # the coherence levels as bands with their words
         from biofeedback.core.coherence import HIGH_FROM, LOW_BELOW
 
-        for lvl, a, b, word in (("low", lo, LOW_BELOW, "settling"), ("medium", LOW_BELOW, HIGH_FROM, "steady"), ("high", HIGH_FROM, hi, "coherent")):
+        for lvl, a, b in (("low", lo, LOW_BELOW), ("medium", LOW_BELOW, HIGH_FROM), ("high", HIGH_FROM, hi)):
+            word = words.COHERENCE_WORDS[lvl]
             c = QColor(LEVEL_COLOURS[lvl])
             c.setAlpha(LEVEL_FILL_ALPHA)
             page.rect(left, py(b), right - left, py(a) - py(b), c)
@@ -350,4 +352,4 @@ def write_report(content: ReportContent, path: str | Path) -> None:
     elif suffix == ".png":
         write_png(content, path)
     else:
-        raise ReportError(f"{path}: a report is written as .pdf or .png.")
+        raise ReportError(words.REPORT_FORMATS.format(path=path))

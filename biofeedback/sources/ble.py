@@ -42,6 +42,7 @@ from biofeedback.core.samples import Battery, Contact, LinkState, SourceInfo, So
 from biofeedback.sources.base import Emit, Source, SourceError
 from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.hrm import HrmDecodeError, decode_battery_level, decode_body_sensor_location, decode_hrm
+from biofeedback.core import words
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ PERMISSION_DENIED = (
 def not_found_message(address: str | None) -> str:
     which = f"The strap {address} was not found" if address else "No heart-rate strap was found"
     return (
-        f"{which}. Moisten the electrodes and put the strap on (it wakes up on skin contact), "
+        f"{which}. {words.PUT_STRAP_ON}, "
         "keep it within a few metres, and try again."
     )
 
@@ -129,7 +130,7 @@ def not_found_message(address: str | None) -> str:
 def still_looking_message(address: str | None) -> str:
     which = f"The strap {address} is" if address else "No heart-rate strap is"
     return (
-        f"{which} in range yet. Moisten the electrodes and put the strap on (it wakes up on skin contact); "
+        f"{which} in range yet. {words.PUT_STRAP_ON}; "
         "the app keeps looking."
     )
 
@@ -298,7 +299,7 @@ class BleSource(Source):
         said_lost = False
         while True:
             if not connected_once and failures == 0:
-                emit(Status(clock.now(), LinkState.SCANNING, "Looking for your heart-rate strap...", self.device_info()))
+                emit(Status(clock.now(), LinkState.SCANNING, words.LOOKING_FOR_STRAP, self.device_info()))
             try:
                 await self._session(emit, clock, first=not connected_once)
             except _LinkDropped:

@@ -12,6 +12,7 @@ from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, Sou
 from biofeedback.core.simulator import Physiology, SimulatorParams
 from biofeedback.sources.base import Emit, Source, SourceError
 from biofeedback.sources.clock import SessionClock
+from biofeedback.core import words
 
 _PARAMS = {
     "resonance": ("resonance_bpm", float),
@@ -76,7 +77,7 @@ class DemoSource(Source):
         self.physiology.follow(pacer, start_t)
 
     def device_info(self) -> dict[str, str]:
-        return {"name": "Demo (simulated person)", "address": "demo"}
+        return {"name": words.DEMO_DEVICE_NAME, "address": "demo"}
 
     def describe(self) -> SourceInfo:
         return SourceInfo(SourceKind.DEMO, self.spec, live=True, recorded_by_default=False, device=self.device_info(), name="the demo")
@@ -100,7 +101,7 @@ class DemoSource(Source):
 
     async def run(self, emit: Emit, clock: SessionClock) -> None:
         start = clock.now()
-        emit(Status(start, LinkState.STREAMING, "Demo running: a simulated person.", self.device_info()))
+        emit(Status(start, LinkState.STREAMING, words.DEMO_RUNNING, self.device_info()))
         self.physiology.advance(start)  # beats before the session started are not sent
         for t in self.notification_times():
             if t <= start:

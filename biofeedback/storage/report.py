@@ -15,13 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from biofeedback.core import artifacts, coherence, hrv
+from biofeedback.core import artifacts, coherence, hrv, words
 from biofeedback.core.summary import COHERENCE_STEP_S, analyze
 from biofeedback.storage.formats.export import wall_clock_at_zero
 
-DISCLAIMER = (
-    "A wellness and training tool, not a medical device: it does not diagnose, treat or monitor any condition."
-)
+DISCLAIMER = words.WELLNESS_NOTE
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,8 @@ def build_report(data, timeline=None, analysis: dict[str, Any] | None = None) ->
     if len(all_ratios):
         low = float(np.mean(all_ratios < coherence.LOW_BELOW) * 100)
         high = float(np.mean(all_ratios >= coherence.HIGH_FROM) * 100)
-        levels = [("settling", "low", low), ("steady", "medium", 100.0 - low - high), ("coherent", "high", high)]
+        names = words.COHERENCE_WORDS
+        levels = [(names["low"], "low", low), (names["medium"], "medium", 100.0 - low - high), (names["high"], "high", high)]
 
     metrics = [
         Metric("Beats", _fmt(result.get("beats"), "d")),

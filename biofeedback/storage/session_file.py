@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from biofeedback.core import words
 from biofeedback.core.annotations import Marker, MarkerEdit, PhaseChange, Rating, apply_marker_edits
 from biofeedback.core.samples import (
     Battery,
@@ -249,7 +250,7 @@ class SessionWriter:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            raise SessionFileError(f"{self.path} already exists; choose another name so nothing is overwritten.") from None
+            raise SessionFileError(words.WOULD_OVERWRITE.format(path=self.path)) from None
         except OSError as exc:
             raise SessionFileError(f"Cannot create {self.path}: {exc.strerror}.") from None
         self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from biofeedback.qt import palette
 from biofeedback.qt.devices import DevicePhase, DeviceState, FoundDevice
+from biofeedback.core import words
 
 #: A shape besides the colour for each phase (colour-blind safe: never colour alone).
 _MARK = {
@@ -154,8 +155,7 @@ class DevicePanel(QFrame):
         self.connect_button.setVisible(bool(devices))
         if not devices:
             self.message_label.setText(
-                "No straps found. Moisten the electrodes and put the strap on (it wakes up on skin contact), "
-                "then look again."
+                words.NO_STRAPS_IN_LIST.format(put_on=words.PUT_STRAP_ON)
             )
             self.message_label.show()
         elif len(devices) == 1:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from biofeedback.core import coherence, live
+from biofeedback.core import coherence, live, words
 from biofeedback.core.live import LiveMetrics
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.name_value_panel import NameValuePanel
@@ -47,7 +47,8 @@ ROWS: tuple[MetricRow, ...] = (
         f"Formula: power in a {coherence.PEAK_WIDTH_HZ:.3f} Hz band around the highest peak between "
         f"{coherence.PEAK_BAND_HZ[0]:g} and {coherence.PEAK_BAND_HZ[1]:g} Hz,\n"
         f"divided by the rest of the power between {coherence.TOTAL_BAND_HZ[0]:g} and {coherence.TOTAL_BAND_HZ[1]:g} Hz.\n"
-        f"Levels: settling below {coherence.LOW_BELOW:g}, steady from {coherence.LOW_BELOW:g}, coherent from {coherence.HIGH_FROM:g}.",
+        f"Levels: {words.COHERENCE_WORDS['low']} below {coherence.LOW_BELOW:g}, {words.COHERENCE_WORDS['medium']} from "
+        f"{coherence.LOW_BELOW:g}, {words.COHERENCE_WORDS['high']} from {coherence.HIGH_FROM:g}.",
     ),
     MetricRow(
         "swing",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from biofeedback.storage.formats import app_logs, fit, kubios, ours, polar, rr_lists, tabular
-from biofeedback.storage.formats.base import FormatError, ImportedRecording, Segment, judge, path_of, read_bytes
+from biofeedback.storage.formats.base import NOT_TEXT, FormatError, ImportedRecording, Segment, judge, path_of, read_bytes
 from biofeedback.storage.formats.sniff import Sniff
 
 __all__ = ["FORMATS", "Format", "FormatError", "ImportedRecording", "Segment", "detect", "import_file", "sniff_file"]
@@ -80,7 +80,7 @@ def import_file(path: str | os.PathLike[str], column: str | None = None, sniff: 
     fmt = detect(sniff)
     if fmt is None or fmt.read is None:
         if not sniff.is_text:
-            raise FormatError(f"{sniff.path} is not a recording this app can read (it is not a text file).")
+            raise FormatError(NOT_TEXT.format(path=sniff.path))
         first = sniff.first_line[:40]
         raise FormatError(
             f"{sniff.path} line 1 is not the start of a recording this app can read ({first!r}); "

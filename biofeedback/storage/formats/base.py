@@ -24,7 +24,7 @@ import numpy as np
 
 from biofeedback.core.constants import RR_MAX_MS, RR_MIN_MS
 from biofeedback.core.timeline import Gap
-from biofeedback.storage.session_file import SessionFileError
+from biofeedback.storage.session_file import SessionFileError, read_recording_bytes
 
 #: A median interval below this is in seconds (no heart beats 100 times a second).
 SECONDS_IF_MEDIAN_BELOW = 10.0
@@ -137,16 +137,12 @@ class ImportedRecording:
 
 
 def read_bytes(path: Path, limit: int = -1) -> bytes:
-    """The bytes of ``path`` (at most ``limit``), or a :class:`FormatError` saying why not."""
-    try:
-        with path.open("rb") as f:
-            return f.read(limit)
-    except IsADirectoryError:
-        raise FormatError(f"{path} is a folder, not a recording.") from None
-    except FileNotFoundError:
-        raise FormatError(f"{path} does not exist.") from None
-    except OSError as exc:
-        raise FormatError(f"Cannot read {path}: {exc.strerror}.") from None
+    """The bytes of ``path`` (at most ``limit``), or a :class:`SessionFileError` saying why not."""
+    return read_recording_bytes(path, limit)
+
+
+#: The one sentence for a file that is not text (and no binary format we read).
+NOT_TEXT = "{path} is not a recording this app can read (it is not a text file)."
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
@@ -169,7 +165,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, list[str]]:
             text = data.decode("utf-16-be" if even > odd else "utf-16-le", errors="replace")
             return text, ["The file is UTF-16 without a byte-order mark; it was read as such."]
         if nuls > 0.05 * len(data) or b"\n" not in data:
-            raise FormatError(f"{path} is not a recording this app can read (it is not a text file).")
+            raise FormatError(NOT_TEXT.format(path=path))
         warnings.append(f"The file holds {nuls} NUL byte(s), as a write cut short leaves; lines with them are skipped.")
         data = data.replace(b"\x00", b"\x1a")
     try:
