@@ -31,9 +31,35 @@ def load_recording(path: str | os.PathLike[str], as_packets: bool = True, column
     sniff = sniff_file(path, column)
     fmt = detect(sniff)
     if fmt is not None and fmt.key == "session" and column is None:
-        return read_session(sniff.path)
+        data = read_session(sniff.path)
+        _attach_original(data)
+        return data
     rec = import_file(sniff.path, column, sniff=sniff)
     return session_data(sniff.path, rec, as_packets)
+
+
+def _attach_original(data: SessionData) -> None:
+    """A session made by an import: analyse the original's beats, exactly, when it is beside it unchanged.
+
+    The session file itself holds the beats as notifications, which replay re-times against a
+    clock; the original holds them as the other app wrote them (see :mod:`biofeedback.storage.imports`).
+    """
+    info = data.header.get("imported")
+    if not isinstance(info, dict) or not info.get("original"):
+        return
+    original = data.path.parent / Path(str(info["original"])).name
+    try:
+        raw = original.read_bytes()
+    except OSError:
+        return
+    import hashlib
+
+    if hashlib.sha256(raw).hexdigest() != info.get("sha256"):
+        return
+    try:
+        data.imported = import_file(original)
+    except SessionFileError:
+        return
 
 
 def session_data(path: Path, rec: ImportedRecording, as_packets: bool = True) -> SessionData:
