@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     _attach_client_view(window, controller, args.client_screen)
     _attach_file_drop(window)
     window.show()
+    clock.restart()  # the session starts with its source, not when the window began to be built
     runner.switch(source, keep_recording=args.record)
     if args.record is False:
         controller.stop_recording()
