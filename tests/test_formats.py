@@ -457,3 +457,28 @@ def test_every_real_file_analyses_and_replays_without_splicing_gaps(name):
     replayed = rebuild(data.events)
     assert len(replayed) == rec.beats
     assert len(replayed.gaps) >= len(rec.gaps)  # a replay never joins beats across a gap
+
+
+@pytest.mark.parametrize(
+    "header, row",
+    [
+        ("Phone timestamp;sensor timestamp [ns];HR [bpm];RR-interval [ms]", "{t};599616065136175104;72;{rr}"),
+        ("Phone timestamp;HR [bpm];RR-interval [ms];", "{t};72;{rr};"),
+        ("Phone Data RX timestamp;PP-interval [ms];error estimate [ms];blocker;contact;contact;hr [bpm]", "{t};{rr};8;0;1;1;72"),
+        ("Phone timestamp;sensor timestamp [ns];HR [bpm];PP-interval [ms];error estimate [ms];blocker;skin contact;skin contact supported", "{t};0;72;{rr};8;0;1;1"),
+    ],
+)
+def test_polar_sensor_logger_columns_are_found_by_name(tmp_path, header, row):
+    """Other Polar Sensor Logger versions order the columns differently; rows without an interval are not damage."""
+    rr = _nsrdb()[:200]
+    t0 = dt.datetime(2024, 3, 1, 21, 30, 0)
+    rows = [header]
+    for i, r in enumerate(rr):
+        stamp = (t0 + dt.timedelta(seconds=float(np.ceil(np.sum(rr[: i + 1]) / 1000)))).isoformat(timespec="milliseconds")
+        rows.append(row.format(t=stamp, rr=f"{r:g}"))
+        if i % 50 == 0 and "RR-interval" in header:
+            rows.append(row.format(t=stamp, rr=""))  # a notification that carried no interval
+    path = tmp_path / "variant.txt"
+    path.write_text("\n".join(rows) + "\n")
+    rec = import_file(path)
+    assert np.array_equal(rec.rr_ms, rr) and rec.skipped_lines == 0 and len(rec.segments) == 1
