@@ -127,3 +127,7 @@ BP_NOT_A_PRESSURE = _(
     "and systolic is the higher one."
 )
 BP_NOT_A_PULSE = _("A pulse of {pulse:g} beats/min is not possible here: type a pulse between {low:g} and {high:g}, or leave it out.")
+NOTHING_FOUND_IN_SCAN = _(
+    "No heart-rate straps or blood-pressure cuffs found. {put_on}, or press a cuff's Bluetooth button; "
+    "keep them within a few metres, and scan again."
+)

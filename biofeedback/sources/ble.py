@@ -689,6 +689,7 @@ class CuffSource:
         dropped = asyncio.Event()
         self._queue = queue = asyncio.Queue()
         consumer = asyncio.create_task(self._consume(emit), name="cuff-decoder")
+        ended_by_cuff = False
         try:
             async with BleakClient(device, disconnected_callback=lambda _c: dropped.set(), timeout=self.connect_timeout) as client:
                 await self._subscribe(client, clock)
@@ -704,6 +705,7 @@ class CuffSource:
                         await asyncio.wait_for(dropped.wait(), min(until - now, 0.25))
                     except asyncio.TimeoutError:
                         pass
+                ended_by_cuff = dropped.is_set()  # (leaving this block disconnects from our side)
         finally:
             try:  # what arrived is decoded and emitted, also after a drop
                 await asyncio.wait_for(queue.join(), 2.0)
@@ -711,7 +713,7 @@ class CuffSource:
                 log.warning("The cuff's last packets were not decoded in time")
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
-        return dropped.is_set()
+        return ended_by_cuff
 
     async def _subscribe(self, client: BleakClient, clock: SessionClock) -> None:
         services = client.services
