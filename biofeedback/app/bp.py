@@ -117,20 +117,9 @@ def _from_cuff(args: argparse.Namespace, clock, store: ReadingsFile, readings: l
 
 
 def _print_reading(reading) -> None:
-    from biofeedback.core.blood_pressure import explain_flags, flag_names, format_reading
+    from biofeedback.core.blood_pressure import explain_flags, reading_line
 
-    parts = [f"{format_reading(reading)} mmHg"]
-    if reading.unit == "kPa":
-        parts[0] += f" (sent as {reading.systolic:g}/{reading.diastolic:g} kPa)"
-    if reading.pulse_bpm is not None:
-        parts.append(f"pulse {reading.pulse_bpm:g}")
-    if reading.measured_utc:
-        parts.append(reading.measured_utc.replace("T", " ")[:16])
-    if reading.user_id is not None:
-        parts.append(f"user {reading.user_id}")
-    if reading.flags:
-        parts.append(", ".join(flag_names(reading.flags)))
-    print("  ".join(parts), flush=True)
+    print(reading_line(reading), flush=True)
     for text in explain_flags(reading.flags):
         print(f"  {text}", flush=True)
 

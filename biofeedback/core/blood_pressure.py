@@ -84,6 +84,23 @@ def format_reading(reading: BloodPressure) -> str:
     return f"{round(reading.systolic_mmhg)}/{round(reading.diastolic_mmhg)}"
 
 
+def reading_line(reading: BloodPressure, sep: str = "  ") -> str:
+    """One reading on one line: ``"128/84 mmHg  pulse 66  2025-03-01 09:45  irregular pulse"``
+    (a kPa reading also says what was sent), for the command line and lists."""
+    parts = [f"{format_reading(reading)} mmHg"]
+    if reading.unit == "kPa":
+        parts[0] += f" (sent as {reading.systolic:g}/{reading.diastolic:g} kPa)"
+    if reading.pulse_bpm is not None:
+        parts.append(f"pulse {reading.pulse_bpm:g}")
+    if reading.measured_utc:
+        parts.append(reading.measured_utc.replace("T", " ")[:16])
+    if reading.user_id is not None:
+        parts.append(f"user {reading.user_id}")
+    if reading.flags:
+        parts.append(", ".join(flag_names(reading.flags)))
+    return sep.join(parts)
+
+
 def describe_change(before: BloodPressure | None, after: BloodPressure | None) -> str:
     """The calm sentence for a reading before and one after a session (either may be missing).
 

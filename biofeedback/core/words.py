@@ -131,3 +131,7 @@ NOTHING_FOUND_IN_SCAN = _(
     "No heart-rate straps or blood-pressure cuffs found. {put_on}, or press a cuff's Bluetooth button; "
     "keep them within a few metres, and scan again."
 )
+BP_HOW_TO_MEASURE = _(
+    "Sit quietly for a few minutes with your feet flat and your arm resting on a table, the cuff at heart height. "
+    "Then measure."
+)
