@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     runner = _attach_sources(window, controller, clock)
     _attach_client_view(window, controller, args.client_screen)
     window.show()
+    clock.restart()  # the session starts with its source, not when the window began to be built
     runner.switch(source, keep_recording=args.record)
     if args.record is False:
         controller.stop_recording()
