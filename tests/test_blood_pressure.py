@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from biofeedback.core import words
@@ -139,3 +141,11 @@ def test_readings_round_trip_through_the_session_file_with_when(tmp_path):
         for r in readings:
             writer.write(r)
     assert read_session(path).blood_pressure == readings
+
+
+def test_the_flag_table_in_the_docs_says_what_the_app_says():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "bluetooth.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|$", text, flags=re.MULTILINE))
+    assert rows == words.BP_FLAG_EXPLANATIONS

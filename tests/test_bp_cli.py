@@ -50,8 +50,7 @@ def test_a_typed_reading_as_json(sessions, capsys):
         (["--add", "128/84", "--pulse", "500"], "A pulse of 500 beats/min is not possible here"),
         (["--pulse", "66"], "--pulse goes with --add"),
         (["--add", "128/84", "--source", "ble"], None),  # the default source is allowed
-        (["--add", "128/84", "--source", "ble:AA:BB"], "--add is a reading typed in"),
-        (["--add", "128/84", "--timeout", "5"], "--add is a reading typed in"),
+        (["--add", "128/84", "--source", "ble:AA:BB"], "--add is a reading typed in: leave out --source."),
         (["--source", "demo"], "A cuff is read over Bluetooth"),
         (["--source", "ble:"], "Give the cuff's address after 'ble:'"),
     ],
@@ -64,3 +63,10 @@ def test_bad_input_is_one_line_and_exit_2(sessions, capsys, args, message):
         return
     assert code == 2
     assert err.count("\n") == 1 and err.startswith(f"biofeedback: {message}")
+
+
+def test_the_cuff_timeout_the_help_names_is_the_one_the_cuff_waits():
+    from biofeedback.app import build_parser
+    from biofeedback.sources.ble import CUFF_TIMEOUT_S
+
+    assert build_parser().parse_args(["bp"]).timeout == CUFF_TIMEOUT_S

@@ -23,11 +23,11 @@ JSON_KEYS = ("systolic_mmhg", "diastolic_mmhg", "map_mmhg", "pulse_bpm", "time",
 def add_parser(sub) -> None:
     bp = sub.add_parser("bp", help="read a Bluetooth blood-pressure cuff, or add a reading typed in")
     bp.add_argument("--source", default="ble", help="ble (the only cuff in range) or ble:ADDRESS (default: ble)")
-    bp.add_argument("--timeout", type=cli.positive_float, default=None, metavar="S", help="wait S seconds for the cuff's first reading (default 60)")
+    bp.add_argument("--timeout", type=cli.positive_float, default=60.0, metavar="S", help="wait S seconds for the cuff's first reading (default 60)")
     bp.add_argument("--person", default="Me", metavar="ALIAS", help="whose readings these are (default: Me)")
     bp.add_argument("--when", choices=("before", "after"), default=None, help="the reading is from before or after a session")
     bp.add_argument("--json", action="store_true", help="print the readings as JSON")
-    bp.add_argument("--add", metavar="SYS/DIA", help="add a reading typed in, in mmHg (for example 128/84), instead of reading a cuff")
+    bp.add_argument("--add", metavar="SYS/DIA", help="add a reading typed in, in mmHg (for example 128/84), instead of reading a cuff (--source and --timeout then do not apply)")
     bp.add_argument("--pulse", type=cli.positive_float, default=None, metavar="BPM", help="the pulse of a reading typed in (with --add)")
     bp.add_argument("--no-save", action="store_true", help="print the readings without saving them")
     bp.set_defaults(handler=run)
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.pulse is not None and args.add is None:
         raise cli.UsageError("--pulse goes with --add (a reading typed in); a cuff sends its own pulse.")
-    if args.add is not None and (args.timeout is not None or args.source != "ble"):
-        raise cli.UsageError("--add is a reading typed in: leave out --source and --timeout.")
+    if args.add is not None and args.source != "ble":
+        raise cli.UsageError("--add is a reading typed in: leave out --source.")
     clock = SessionClock()
     store = ReadingsFile(args.person, None if args.no_save else _sessions_folder())
     readings: list = []
@@ -91,7 +91,7 @@ def _from_cuff(args: argparse.Namespace, clock, store: ReadingsFile, readings: l
     import dataclasses
 
     from biofeedback.core.samples import BloodPressure, DeviceNotice, LinkState, Status
-    from biofeedback.sources.ble import CUFF_TIMEOUT_S, CuffSource
+    from biofeedback.sources.ble import CuffSource
 
     spec = args.source.strip()
     if spec != "ble" and not spec.startswith("ble:"):
@@ -99,7 +99,7 @@ def _from_cuff(args: argparse.Namespace, clock, store: ReadingsFile, readings: l
     address = spec.partition(":")[2].strip() or None
     if spec.startswith("ble:") and address is None:
         raise cli.UsageError("Give the cuff's address after 'ble:' (see 'biofeedback scan'), or use --source ble.")
-    source = CuffSource(address, timeout=args.timeout or CUFF_TIMEOUT_S)
+    source = CuffSource(address, timeout=args.timeout)
 
     def emit(event: Any) -> None:
         if isinstance(event, BloodPressure):

@@ -5,7 +5,7 @@ Pure (no Qt, no clock). The sentences live in :mod:`biofeedback.core.words`; thi
 which one to say. A reading is a spot value, so a change is told gently and never as an alarm:
 a change no larger than the usual difference between two readings a minute apart is "about the
 same", a fall "eased", a rise is said with the reminder that one reading moves with breathing,
-talking and posture (DESIGN.md, "Blood pressure").
+talking and posture (docs/bluetooth.md, "Blood-pressure cuffs").
 """
 
 from __future__ import annotations
