@@ -77,6 +77,8 @@ def test_bp_json_returns_each_stored_reading_exactly_and_saves_them_as_sent(blue
     assert _errors(result) == []
     cuff = strap_and_cuff.cuff_state()
     assert cuff["sent"] == 5 and not cuff["connected"]  # the cuff ended the link after its upload
+    # subscribed to 0x2A35, whose only flag is "indicate", and to the cuff pressure 0x2A36
+    assert {"2a35", "2a36"} <= {value for kind, value in strap_and_cuff.state()["events"] if kind == "subscribed"}
 
     data = _saved(result)
     assert data.person == "Ana" and data.header["source"] == f"ble:{CUFF_ADDRESS}"

@@ -183,3 +183,47 @@ def test_the_summary_is_hidden_with_nothing_to_tell(qtbot):
     summary.show_story(tell([BloodPressure(1.0, 120, 80, when="after")]))
     assert summary.isVisible() and summary.sentence.text() == words.BP_ONLY_AFTER.format(after="120/80")
     assert not summary.explanations.isVisible()
+
+
+def test_in_the_window_the_strap_beats_on_while_the_cuff_is_read(qtbot, tmp_path, monkeypatch):
+    """The strap's bridge and the cuff's bridge side by side, through bleak's real BlueZ backend
+    and the mock BlueZ (tests/ble): the cuff's reading arrives while every beat still counts."""
+    from ble.harness import CUFF_ADDRESS, CUFF_NAME, STRAP_ADDRESS, open_bus
+
+    from biofeedback.core.samples import Contact
+    from biofeedback.qt.devices import SourceRunner
+    from biofeedback.sources.ble import BleSource, CuffSource
+    from biofeedback.sources.bpm import encode_bpm
+    from biofeedback.sources.clock import SessionClock
+    from biofeedback.sources.hrm import encode_hrm
+
+    bus = open_bus(tmp_path, monkeypatch)
+    clock = SessionClock()
+    controller = SessionController(clock)
+    runner = SourceRunner(controller, clock)
+    reader = CuffReader(lambda: CuffSource(CUFF_ADDRESS, timeout=20, settle=1.0), clock)
+    try:
+        mock = bus.start_mock("--cuff", f"{CUFF_ADDRESS}={CUFF_NAME}")
+        runner.switch(BleSource(STRAP_ADDRESS))
+        qtbot.waitUntil(lambda: mock.state()["subscribed"], timeout=15_000)
+        mock.store_readings([encode_bpm(132, 86, 101, pulse=71)], interval_ms=300)
+        dialog = BloodPressureDialog("before", clock.now, reader)
+        qtbot.addWidget(dialog)
+        dialog.reading_chosen.connect(controller.add_blood_pressure)
+        dialog.read_cuff()
+        beats = controller.beat_count
+        for _ in range(6):  # the strap beats all through the cuff's connection
+            mock.notify(encode_hrm(70, (850,), Contact.DETECTED))
+            qtbot.wait(150)
+        qtbot.waitUntil(lambda: not reader.running, timeout=20_000)
+        assert dialog.cuff_list.count() == 1 and dialog.cuff_list.item(0).text() == "132/86 mmHg  ·  pulse 71"
+        qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: controller.beat_count == beats + 6, timeout=5000)
+        assert [r.systolic for r in controller.core.blood_pressure] == [132]
+        state = mock.state()
+        assert state["connected"] and state["cuff"]["connects"] == 1 and not state["cuff"]["connected"]
+    finally:
+        reader.wait()
+        runner.stop()
+        controller.close()
+        bus.close()
