@@ -38,7 +38,10 @@ class CuffReader(QObject):
     reading_received(BloodPressure)
         Each usable reading, as it arrives (stored ones first).
     message_changed(str)
-        What the cuff is doing, or a reading it could not use, for people.
+        What the cuff is doing, for people.
+    notice_received(str)
+        Something to tell about what the cuff sent (a reading it could not use, an impossible
+        date left out), for people.
     cuff_pressure_changed(float)
         The cuff's pressure while it measures, mmHg.
     finished(str)
@@ -48,6 +51,7 @@ class CuffReader(QObject):
 
     reading_received = Signal(object)
     message_changed = Signal(str)
+    notice_received = Signal(str)
     cuff_pressure_changed = Signal(float)
     finished = Signal(str)
 
@@ -79,7 +83,7 @@ class CuffReader(QObject):
         """Stop reading without waiting for the Bluetooth thread (it ends on its own)."""
         bridge, self.bridge = self.bridge, None
         if bridge is not None:
-            for signal in (bridge.event_received, bridge.failed, bridge.finished):
+            for signal in (bridge.event_received, bridge.failed, bridge.finished):  # nothing more from it
                 signal.disconnect()
             bridge.stop(timeout=0)
             self._retired.append(bridge)
@@ -97,9 +101,10 @@ class CuffReader(QObject):
         elif isinstance(event, CuffPressure):
             self.cuff_pressure_changed.emit(event.mmhg)
             self.message_changed.emit(words.BP_CUFF_MEASURING.format(mmhg=event.mmhg))
-        elif isinstance(event, (DeviceNotice, Status)):
-            if event.message:
-                self.message_changed.emit(event.message)
+        elif isinstance(event, DeviceNotice):
+            self.notice_received.emit(event.message)
+        elif isinstance(event, Status) and event.message:
+            self.message_changed.emit(event.message)
 
     def _on_failed(self, message: str) -> None:
         self._failure = message

@@ -331,7 +331,7 @@ def decode_bpm(data: bytes | bytearray | memoryview, *, byte_swapped_tail: bool 
     order = "big" if byte_swapped_tail else "little"
 
     def sfloat(at: int, byteorder: str = "little") -> SFloat:
-        return decode_sfloat(int.from_bytes(data[at : at + 2], byteorder))  # type: ignore[arg-type]
+        return decode_sfloat(int.from_bytes(data[at : at + 2], byteorder))
 
     systolic, diastolic, mean_arterial = sfloat(1), sfloat(3), sfloat(5)
     pos = 7
@@ -505,7 +505,7 @@ def judge(m: BloodPressureMeasurement, t: float, origin: str = "cuff") -> Judgem
         mean_arterial = None
         dropped.append("map")
     pulse = _number(m.pulse) if _plausible_pulse(m.pulse) else None
-    if m.pulse is not None and pulse is None and not (isinstance(m.pulse, SFloatSpecial) and m.pulse is SFloatSpecial.NAN):
+    if m.pulse is not None and pulse is None and m.pulse is not SFloatSpecial.NAN:  # NaN: no pulse measured
         dropped.append("pulse")
     measured = None
     if m.time is not None:

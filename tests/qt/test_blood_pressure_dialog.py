@@ -49,6 +49,7 @@ STORED = [
     BloodPressure(0, 140, 90, 107, "mmHg", 75, "2026-11-30T08:10:00"),  # an older stored reading
     CuffPressure(0, 150.0),
     BloodPressure(0, 17.6, 11.5, None, "kPa", 71, "2026-11-30T09:02:00", None, ("body_movement",)),  # 132/86 mmHg
+    DeviceNotice(0, words.BP_NO_VALUES),  # and one it could not measure
     Status(0, LinkState.FINISHED, "BP Cuff sent 2 readings."),
 ]
 
@@ -81,7 +82,7 @@ def test_before_from_the_cuff_and_after_typed_in_end_in_the_summary_and_the_file
     assert before.cuff_list.currentRow() == 1
     assert before.cuff_list.item(1).text() == "132/86 mmHg (sent as 17.6/11.5 kPa)  ·  pulse 71  ·  2026-11-30 09:02  ·  movement"
     assert before.explanation.text() == words.BP_FLAG_EXPLANATIONS["body_movement"]
-    assert before.cuff_status.text().startswith("The cuff sent 2 readings.")
+    assert before.cuff_status.text() == f"The cuff sent 2 readings. The newest is chosen; pick another if you like. {words.BP_NO_VALUES}"
     assert before.use_button.isEnabled()
     clock.t = 12.0
     with qtbot.waitSignal(controller.blood_pressure_received) as received:

@@ -111,6 +111,7 @@ class BloodPressureDialog(QDialog):
         self._now = now
         self.reader = reader
         self._cuff_readings: list[BloodPressure] = []
+        self._notices: list[str] = []
         self._picked_by_hand = False
         self._source = "typed"
         self.chosen: BloodPressure | None = None
@@ -191,6 +192,7 @@ class BloodPressureDialog(QDialog):
         if reader is not None:
             reader.reading_received.connect(self._cuff_reading)
             reader.message_changed.connect(self.cuff_status.setText)
+            reader.notice_received.connect(self._cuff_notice)
             reader.finished.connect(self._cuff_finished)
 
     # ---- the cuff
@@ -200,8 +202,13 @@ class BloodPressureDialog(QDialog):
         if self.reader is None or self.reader.running:
             return
         self.read_button.setEnabled(False)
+        self._notices = []
         self.cuff_status.setText(words.BP_LOOKING_FOR_CUFF)
         self.reader.start()
+
+    def _cuff_notice(self, message: str) -> None:
+        self._notices.append(message)
+        self.cuff_status.setText(message)
 
     def _cuff_reading(self, reading: BloodPressure) -> None:
         self._cuff_readings.append(reading)
@@ -217,7 +224,8 @@ class BloodPressureDialog(QDialog):
         self.read_button.setText("Read again")
         if not failure and self._cuff_readings:
             n = len(self._cuff_readings)
-            self.cuff_status.setText(f"The cuff sent {n} reading{'s' if n != 1 else ''}. The newest is chosen; pick another if you like.")
+            said = f"The cuff sent {n} reading{'s' if n != 1 else ''}. The newest is chosen; pick another if you like."
+            self.cuff_status.setText(" ".join([said, *self._notices]))
 
     def _cuff_row_changed(self, row: int) -> None:
         if row < 0:
