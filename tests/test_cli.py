@@ -102,7 +102,7 @@ def test_record_replays_a_real_recording_faithfully(tmp_path, spec):
     [
         (lambda d: d / "missing.bfs", "does not exist"),
         (lambda d: d, "is a folder"),
-        (lambda d: _write(d / "random.bin", os.urandom(2048)), "not text|not an RR interval"),
+        (lambda d: _write(d / "random.bin", os.urandom(2048)), "not a text file|not the start of a recording"),
         (lambda d: _write(d / "empty.txt", b""), "is empty"),
     ],
 )

@@ -88,6 +88,9 @@ class SessionData:
     damaged_header: bool = False
     #: For plain RR text: the series itself, so analysis need not rebuild it from packets.
     rr_ms: Any = None
+    #: For a file in another app's format: what its importer read (format, segments, warnings),
+    #: an :class:`~biofeedback.storage.formats.base.ImportedRecording`.
+    imported: Any = None
 
     @property
     def samples(self) -> list[Sample]:
