@@ -149,3 +149,24 @@ def test_the_flag_table_in_the_docs_says_what_the_app_says():
     text = (Path(__file__).resolve().parent.parent / "docs" / "bluetooth.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|$", text, flags=re.MULTILINE))
     assert rows == words.BP_FLAG_EXPLANATIONS
+
+
+def test_the_report_shows_blood_pressure_before_and_after(tmp_path):
+    import numpy as np
+
+    from biofeedback.resources import sample_stream
+    from biofeedback.storage.recordings import load_recording
+    from biofeedback.storage.report import build_report
+    from biofeedback.storage.rr_text import rr_to_samples
+
+    samples = rr_to_samples(np.loadtxt(sample_stream("nsrdb_5min_rr_ms.txt"))[:200])
+    path = tmp_path / "s.bfs"
+    with SessionWriter(path, make_header("demo", {}, {}, "test")) as writer:
+        writer.write(BloodPressure(0.0, 17.6, 11.5, unit="kPa", when="before"))  # 132/86 mmHg
+        for sample in samples:
+            writer.write(sample)
+        writer.write(BloodPressure(samples[-1].t + 1, 124, 80, pulse_bpm=64, when="after"))
+        writer.write(BloodPressure(samples[-1].t + 2, 121, 79))  # a reading of its own
+    content = build_report(load_recording(path, as_packets=False))
+    assert [(r.name, r.before, r.after) for r in content.ratings] == [("Blood pressure (mmHg)", "132/86", "124/80")]
+    assert [r.before for r in content.blood_pressure] == ["121/79 mmHg"]
