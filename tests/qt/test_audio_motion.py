@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from biofeedback.qt.audio import CHIME_HZ, EXHALE_HZ, INHALE_HZ, SAMPLE_RATE_HZ, CueAudio, chime, glide_tone, to_pcm16
-from biofeedback.qt.motion import MODES, ReducedMotion, system_prefers_reduced_motion
+from biofeedback.qt.motion import ReducedMotion, system_prefers_reduced_motion
 
 
 def dominant_hz(samples: np.ndarray) -> float:
@@ -42,8 +42,7 @@ def test_audio_is_off_by_default_and_silent_without_a_device(qapp):
     audio.set_enabled(True)
     audio.set_volume(3.0)
     assert audio.volume == 1.0
-    played = audio.play_turn("exhale")  # a slot: returns nothing, must not raise
-    assert played is None
+    audio.play_turn("exhale")  # a slot: must not raise, with or without a device
     if not audio.available:
         assert not audio.play("chime")
 
@@ -57,7 +56,6 @@ def test_reduced_motion_switch(qapp, qtbot):
     motion.set_mode("nonsense")  # an old or damaged settings value follows the system
     assert motion.mode == "system"
     assert motion.active == bool(system_prefers_reduced_motion())
-    assert set(MODES) == {"system", "on", "off"}
 
 
 def test_system_preference_is_read_where_qt_offers_it(qapp):
@@ -65,6 +63,8 @@ def test_system_preference_is_read_where_qt_offers_it(qapp):
 
     hints = QGuiApplication.styleHints().accessibility()
     if hasattr(hints, "motionPreference"):  # Qt >= 6.12
-        assert system_prefers_reduced_motion() in (True, False)
+        from PySide6.QtCore import Qt
+
+        assert system_prefers_reduced_motion() is (hints.motionPreference() == Qt.MotionPreference.ReducedMotion)
     else:  # Qt 6.11 cannot tell
         assert system_prefers_reduced_motion() is None

@@ -4,7 +4,6 @@ import asyncio
 import threading
 
 import numpy as np
-import pytest
 
 from biofeedback.core.samples import Sample, SourceInfo, SourceKind
 from biofeedback.qt.bridge import SourceBridge
@@ -12,7 +11,6 @@ from biofeedback.qt.session_controller import SessionController
 from biofeedback.sources.base import Source, SourceError
 from biofeedback.sources.clock import SessionClock
 from biofeedback.sources.replay import ReplaySource
-from biofeedback.core.session import SessionCore
 from biofeedback.storage.rr_text import rr_to_samples
 
 

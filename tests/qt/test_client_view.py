@@ -24,7 +24,6 @@ from biofeedback.qt.client_view import (
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.sources.clock import SessionClock
-from biofeedback.core.session import SessionCore
 
 
 class FakeTime:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from biofeedback.core.live import LiveAnalyzer, LiveMetrics
 from biofeedback.core.pacer import PacerSettings, pacer_state
 from biofeedback.core.samples import Battery, Contact, LinkState, Sample, Status
-from biofeedback.qt import main_window, palette
+from biofeedback.qt import palette
 from biofeedback.qt.main_window import CONTACT_LOST_TEXT, MainWindow
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
@@ -468,19 +468,6 @@ def test_a_lost_link_clears_contact_and_heart_rate(window, hands):
     assert window.quality_panel.value_text("contact") == "—"
     assert window.hr_label.text() == "-- bpm"
     assert window.status_label.text() == "The strap stopped sending. Looking for it again."
-
-
-def test_follow_the_system_appearance(window, monkeypatch):
-    # the offscreen platform reports no colour scheme and ignores setColorScheme, so the
-    # desktop's answer is stood in for; the window's reaction to a change is what is tested
-    assert main_window.system_appearance() is palette.DARK  # "Unknown" reads as dark
-    window.appearance_actions["system"].trigger()
-    monkeypatch.setattr(main_window, "system_appearance", lambda: palette.LIGHT)
-    window._system_scheme_changed(Qt.ColorScheme.Light)
-    assert window.hr_plot.backgroundBrush().color() == palette.LIGHT.plot
-    window.appearance_actions["dark"].trigger()
-    window._system_scheme_changed(Qt.ColorScheme.Light)  # a fixed choice ignores the desktop
-    assert window.hr_plot.backgroundBrush().color() == palette.DARK.plot
 
 
 def test_session_time_axis_reads_like_a_clock():
