@@ -284,3 +284,22 @@ def test_the_end_of_a_replay_ends_the_session_but_keeps_its_data():
     assert len(core.beats) == 1  # the plots keep the data
     core.source_started(DEMO, 3.0)
     assert not core.ended
+
+
+def test_what_the_strap_said_while_its_file_waited_is_written_first_in_time_order(tmp_path):
+    from biofeedback.core.samples import Battery
+
+    path = tmp_path / "s.bfs"
+    core = SessionCore(open_sink=lambda start: SessionWriter(path, make_header("x", {}, {}, "t", start.t)))
+    core.source_started(STRAP_A, 0.0)
+    core.on_event(Status(0.2, LinkState.CONNECTING, "Connecting"), 0.2)
+    core.set_pacer(PacerSettings.from_rate(5.0), 0.5)  # a breath begun before the file
+    core.on_event(Status(0.7, LinkState.CONNECTED, "Connected"), 0.7)
+    core.on_event(Battery(0.8, 87), 0.8)
+    core.on_event(Sample(2.0, 60, (1000.0,)), 2.0)
+    core.close(3.0)
+    data = read_session(path)
+    assert data.backwards_events == 0 and data.skipped_lines == 0
+    assert [type(e).__name__ for e in data.events] == ["Status", "Status", "Battery", "Sample"]
+    assert [e.state for e in data.events[:2]] == [LinkState.CONNECTING, LinkState.CONNECTED]
+    assert data.pacer_changes[0][0] == 0.5

@@ -41,6 +41,9 @@ SYNC_INTERVAL_S = 1.0
 #: The pacer a session starts with: 6 breaths/min, in 4 s, out 6 s.
 DEFAULT_PACER = PacerSettings.from_rate(6.0)
 
+#: Statuses and battery readings kept while a strap's file waits for its first sample.
+_WAITING_EVENTS = 256
+
 #: Pacer changes remembered for drawing the breathing guide's past: far more than fit in a
 #: plot's window (a change every few seconds for a couple of minutes), and bounded.
 PACER_HISTORY = 64
@@ -170,6 +173,9 @@ class SessionCore:
         #: A file is wanted but waits for the strap's first sample (a strap that never connects
         #: leaves no empty file behind).
         self.recording_pending = False
+        #: What the strap said while its file waited (connecting, connected, battery): written
+        #: first when the file is made, so the file still tells how the strap came to be there.
+        self._waiting_events: list[Status | Battery] = []
         self._last_sync = -math.inf
         self._initial_pacer = pacer
         self.timeline = timeline if timeline is not None else BeatTimeline()
@@ -219,6 +225,9 @@ class SessionCore:
             self.source_samples += 1
             if self.recording_pending:
                 self._open_file(now)
+        elif self.recording_pending and isinstance(event, (Status, Battery)):
+            self._waiting_events.append(event)
+            del self._waiting_events[:-_WAITING_EVENTS]
         batch = self.timeline.add_event(event)
         sink = self.sink
         if sink is not None:
@@ -402,6 +411,7 @@ class SessionCore:
 
     def _open_file(self, now: float) -> bool:
         was_pending, self.recording_pending = self.recording_pending, False
+        waited, self._waiting_events = self._waiting_events, []
         try:
             self.sink = self.open_sink(RecordingStart(now, self.source, self.person, self.settings))
         except (SinkError, OSError) as exc:
@@ -410,8 +420,16 @@ class SessionCore:
                 self.listener.recording_pending(False)
             return False
         self._last_sync = now
-        if self.pacer is not None:  # the breath in progress began at pacer_start, before the file
-            self.sink.write_pacer(self.pacer_start, pacer_record(self.pacer))
+        # what came before the file, in time order: the breath in progress (it began at
+        # pacer_start) and what the strap said while its file waited
+        early: list[tuple[float, Any]] = [(e.t, e) for e in waited]
+        if self.pacer is not None:
+            early.append((self.pacer_start, None))
+        for _t, event in sorted(early, key=lambda item: item[0]):
+            if event is None:
+                self.sink.write_pacer(self.pacer_start, pacer_record(self.pacer))
+            else:
+                self.sink.write(event)
         self._write_source(now)
         self.listener.recording_changed(self.sink.path)
         if was_pending:
@@ -420,6 +438,7 @@ class SessionCore:
 
     def stop_recording(self, now: float) -> Any:
         """Close the session file (the session goes on unsaved). Returns the file's path."""
+        self._waiting_events = []
         if self.recording_pending:
             self.recording_pending = False
             self.listener.recording_pending(False)
