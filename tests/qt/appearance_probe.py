@@ -1,4 +1,4 @@
-"""Run in a subprocess by test_system_appearance.py: the supervisor window following the desktop.
+"""Run in a subprocess by test_system_appearance.py: the clinic view following the desktop.
 
 Prints the plot background before and after the desktop's preference changes, one line each,
 then what a fixed choice does when the desktop changes again.
@@ -16,7 +16,8 @@ from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.sources.clock import SessionClock
 
 app = QApplication([])
-window = MainWindow(SessionController(SessionClock()), Settings(MemoryStore({"supervisor/appearance": "system"})))
+# the clinic view follows the desktop; the home screen is calm and dark whatever it says
+window = MainWindow(SessionController(SessionClock()), Settings(MemoryStore({"supervisor/appearance": "system", "window/mode": "clinic"})))
 
 
 def name() -> str:

@@ -1,7 +1,7 @@
 """A window that fits: rendered as the app builds it on 1280x720 (laptops, clinic projectors) and
 larger screens, nothing is off screen, squeezed or clipped, and the side panel needs no scrolling
 from 1600x1000 up. Each size runs in its own process: the offscreen platform takes its screen
-size when it starts (DESIGN.md, Known traps)."""
+size when it starts (QT_QPA_PLATFORM=offscreen:configfile=screen.json)."""
 
 from __future__ import annotations
 
