@@ -122,7 +122,41 @@ def test_plain_rr_series_builds_the_same_beats_as_its_packets(nsrdb_60min_rr):
     np.testing.assert_array_equal(direct.arrays()[2], packed.arrays()[2])
     np.testing.assert_allclose(direct.arrays()[0], packed.arrays()[0], atol=1.0)
     assert direct.rejected_rr_ms == packed.rejected_rr_ms == [52.0, 0.0]
-    assert direct.gaps == packed.gaps == []
+    # the rejected intervals are a gap in both, never a splice: the beat after them starts a segment
+    assert len(direct.gaps) == len(packed.gaps) == 1
+    assert direct.gaps[0].start == pytest.approx(packed.gaps[0].start, abs=1.0)
+    assert direct.arrays()[2].tolist() == [True] + [False] * 99 + [True] + [False] * (len(nsrdb_60min_rr) - 101)
+
+
+def test_a_pause_in_a_file_is_a_gap_at_its_own_time_not_a_splice(nsrdb_5min_rr):
+    """MIT-BIH 208 has a 4.8-s pause between beats: no interval, and no successive difference, spans it."""
+    rr = np.concatenate([nsrdb_5min_rr[:150], [4800.0], nsrdb_5min_rr[150:]])
+    timeline = BeatTimeline.from_rr(rr)
+    times, kept, starts = timeline.arrays()
+    np.testing.assert_array_equal(kept, nsrdb_5min_rr)
+    # every beat at the time the file puts it, the pause included
+    np.testing.assert_allclose(times, np.delete(np.cumsum(rr), 150) / 1000.0)
+    assert starts.tolist() == [True] + [False] * 149 + [True] + [False] * (len(nsrdb_5min_rr) - 151)
+    (gap,) = timeline.gaps
+    assert gap.start == pytest.approx(times[149])
+    assert gap.duration == pytest.approx(4.8)
+    assert timeline.rejected_rr_ms == [4800.0]
+
+
+def test_a_strap_that_sends_a_bogus_interval_mid_packet_breaks_the_segment_there():
+    timeline = BeatTimeline()
+    timeline.add(Sample(1.0, 60, (1000.0,)))
+    batch = timeline.add(Sample(3.0, 57, (1000.0, 52.0, 950.0)))  # 52 ms: a spurious detection
+    assert batch.rr_ms == (1000.0, 950.0)
+    assert batch.starts() == (False, True)
+    times, _, starts = timeline.arrays()
+    assert starts.tolist() == [True, False, True]
+    assert len(timeline.gaps) == 1
+    # a bogus interval ending a packet breaks before the next packet's first beat
+    batch = timeline.add(Sample(4.0, 57, (1000.0, 65535 * 1000 / 1024)))
+    batch = timeline.add(Sample(5.0, 57, (1000.0,)))
+    assert batch.gap is not None and batch.starts() == (True,)
+    assert timeline.arrays()[2].tolist() == [True, False, True, False, True]
 
 
 def test_beats_after_a_break_never_precede_earlier_beats():

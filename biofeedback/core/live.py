@@ -1,24 +1,29 @@
 """Live metrics: what the screens show while a session runs, updated on every beat.
 
 :class:`LiveAnalyzer` takes beats as they arrive (from :class:`~biofeedback.core.timeline.BeatBatch`)
-and returns a :class:`LiveMetrics` snapshot. It corrects artefacts causally
-(:class:`~biofeedback.core.artifacts.CausalDetector`: a beat's class is final two beats later,
-so the last two beats may still be revised), keeps the corrected beats of the current segment in
-a preallocated buffer, and computes every metric from that buffer. After a gap it starts a new
-segment: nothing that needs continuity (RMSSD, coherence, swing) spans the gap.
+and returns a :class:`LiveMetrics` snapshot. It judges artefacts causally
+(:class:`~biofeedback.core.artifacts.CausalDetector`, the batch rules on past beats: a beat's
+class is final a few beats later) and corrects them with the batch primitive
+(:func:`~biofeedback.core.artifacts.correct_beats`), then computes every metric from the
+corrected beats of the last minute. After a gap it starts a new segment: nothing that needs
+continuity (RMSSD, coherence, swing) spans the gap.
+
+Everything it shows after a beat depends only on the beats of the last :data:`HISTORY_S`
+seconds and the :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` before them, so
+:meth:`LiveAnalyzer.prime` can start it anywhere in a recording (review at the playhead) in
+exactly the state it would have reached by running from the start.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from biofeedback.core import coherence as coh
-from biofeedback.core.artifacts import ArtifactKind, CausalDetector
+from biofeedback.core.artifacts import CAUSAL_DELAY, CAUSAL_HISTORY_BEATS, CODES, ArtifactKind, CausalDetector, correct_beats, further_passes
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.timeline import BeatBatch
 
@@ -42,10 +47,21 @@ RMSSD_MIN_S = 30.0
 #: Window over which the artefact share and times are reported, s.
 ARTIFACT_WINDOW_S = 120.0
 
+#: The longest look-back of any live value, s: the artefact share and times. Beats older than
+#: this (and the :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` the detector needed to
+#: judge the oldest of them) change nothing the analyser shows.
+HISTORY_S = ARTIFACT_WINDOW_S
+
+#: The span of beats corrected for the metrics on each beat, s: the coherence window (64 s, the
+#: longest metric window) plus :data:`_SPAN_MARGIN_BEATS` beats, so that the spline of the
+#: coherence window and any correction at its start have their neighbours.
+_SPAN_S = coh.WINDOW_S
+_SPAN_MARGIN_BEATS = 6
+
 #: Beats the buffer holds before it compacts (about 17 minutes at 120 beats/min).
 _CAPACITY = 2048
 
-#: Beats kept when compacting: more than the longest window above at 240 beats/min.
+#: Beats kept when compacting: more than :data:`HISTORY_S` at 300 beats/min (RR_MIN_MS).
 _KEEP = 1024
 
 
@@ -111,9 +127,13 @@ def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float)
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
+#: Beats on either side of a moved beat left out of the swing and, while others are at hand, of
+#: the shown heart rate.
+_GUARD_BEATS = 2
+
 #: Beats whose median an unjudged beat is compared with, and the share of a jump from that
 #: median (20 %, beyond a breath-to-breath change at rest) that holds the beat, and those after
-#: it, out of the displayed heart rate until the detector has judged it (two beats later).
+#: it, out of the displayed heart rate until the detector has judged it (CAUSAL_DELAY beats later).
 _JUMP_CONTEXT = 5
 _JUMP_SHARE = 0.2
 
@@ -129,16 +149,18 @@ class LiveAnalyzer:
     """
 
     def __init__(self, pacer: PacerSettings | None = None) -> None:
+        self._pacer_period_s: float | None = None
+        self.set_pacer(pacer)
+        self._clear()
+
+    def _clear(self) -> None:
         self._t = np.empty(_CAPACITY)
         self._rr = np.empty(_CAPACITY)
+        self._code = np.zeros(_CAPACITY, dtype=np.int8)  # final class of each beat (artifacts.CODES)
+        self._suspect = np.zeros(_CAPACITY, dtype=bool)  # provisional flag on arrival
         self._n = 0
         self._seg = 0  # buffer index of the current segment's first beat
         self._detector = CausalDetector()
-        self._artifacts: deque[float] = deque()
-        self._suspect = False
-        self._pending: list[int] = []  # ages (0 = newest) of suspect beats not yet judged
-        self._pacer_period_s: float | None = None
-        self.set_pacer(pacer)
 
     def set_pacer(self, settings: PacerSettings | None) -> None:
         """The pacer now running (None: free breathing)."""
@@ -148,7 +170,11 @@ class LiveAnalyzer:
 
     def add_batch(self, batch: BeatBatch) -> LiveMetrics | None:
         """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
-        return self.update(batch.times, batch.rr_ms, new_segment=batch.gap is not None)
+        if not batch.times:
+            return None
+        for t, rr, start in zip(batch.times, batch.rr_ms, batch.starts()):
+            self._add_beat(float(t), float(rr), start)
+        return self._metrics()
 
     def update(self, times_s: Sequence[float], rr_ms: Sequence[float], new_segment: bool = False) -> LiveMetrics | None:
         """Add beats (session times s, RR ms); ``new_segment``: a gap lies before the first.
@@ -161,74 +187,87 @@ class LiveAnalyzer:
             self._add_beat(float(t), float(rr), new_segment and i == 0)
         return self._metrics()
 
+    def prime(self, times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> None:
+        """Start mid-recording: the state after ``times_s``/``rr_ms`` were fed beat by beat.
+
+        ``segment_start`` marks the beats with a gap before them (as
+        :meth:`~biofeedback.core.timeline.BeatTimeline.arrays` gives). Whatever was fed before is
+        forgotten; the pacer is kept. Only the beats that can still change what the analyser shows
+        are fed (the last :data:`HISTORY_S` s and the
+        :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` before them), without computing
+        metrics, so a day of history costs a few milliseconds. The next :meth:`update` returns
+        exactly what an analyser fed from the start would return.
+        """
+        times = np.asarray(times_s, dtype=np.float64)
+        rr = np.asarray(rr_ms, dtype=np.float64)
+        starts = np.asarray(segment_start, dtype=bool)
+        self._clear()
+        if not len(times):
+            return
+        first = max(int(np.searchsorted(times, times[-1] - HISTORY_S)) - CAUSAL_HISTORY_BEATS - 2, 0)
+        for t, r, s in zip(times[first:].tolist(), rr[first:].tolist(), starts[first:].tolist()):
+            self._add_beat(t, r, s)
+
     def _add_beat(self, t: float, rr: float, new_segment: bool) -> None:
         if self._n == _CAPACITY:
             drop = _CAPACITY - _KEEP
-            self._t[:_KEEP] = self._t[drop:]
-            self._rr[:_KEEP] = self._rr[drop:]
+            for buffer in (self._t, self._rr, self._code, self._suspect):
+                buffer[:_KEEP] = buffer[drop:]
             self._n = _KEEP
             self._seg = max(self._seg - drop, 0)
         if new_segment or self._n == 0:
             self._detector.reset()
             self._seg = self._n
-            self._pending = []
-        self._t[self._n] = t
-        self._rr[self._n] = rr
-        self._n += 1
-        final, provisional = self._detector.push(rr)
-        self._pending = [age + 1 for age in self._pending if age + 1 < 2]
-        if final is not None and final.kind is not None:
-            self._correct(self._n - 1 - final.age, final.kind, final.median_ms)
-        self._suspect = provisional is not None and provisional.kind is not None
-        if self._suspect:
-            self._pending.append(0)
-
-    def _correct(self, j: int, kind: ArtifactKind, median_ms: float | None) -> None:
-        """Correct beat ``j`` of the buffer (two before the newest) as the batch correction does."""
-        t, rr, n = self._t, self._rr, self._n
-        self._artifacts.append(float(t[j]))
-        if kind is ArtifactKind.EXTRA:
-            rr[j + 1] += rr[j]
-            t[j : n - 1] = t[j + 1 : n].copy()
-            rr[j : n - 1] = rr[j + 1 : n].copy()
-            self._n -= 1
-        elif kind is ArtifactKind.MISSED:
-            if n == _CAPACITY:
-                return
-            t[j + 1 : n + 1] = t[j:n].copy()
-            rr[j + 1 : n + 1] = rr[j:n].copy()
-            half = rr[j] / 2.0
-            rr[j] = rr[j + 1] = half
-            t[j] = t[j + 1] - half / 1000.0
-            self._n += 1
-        elif kind is ArtifactKind.LONGSHORT and median_ms is not None:
-            rr[j] = median_ms
-        else:
-            mean = (rr[j] + rr[j + 1]) / 2.0
-            t[j] += (mean - rr[j]) / 1000.0
-            rr[j] = rr[j + 1] = mean
+        n = self._n
+        self._t[n] = t
+        self._rr[n] = rr
+        self._code[n] = 0
+        decision = self._detector.push(rr)
+        self._suspect[n] = decision.suspect
+        self._n = n + 1
+        if decision.kind is not None:
+            self._code[n - CAUSAL_DELAY] = CODES[decision.kind]
 
     # ---- output
 
     def _metrics(self) -> LiveMetrics:
-        # beats from the oldest unconfirmed suspect on are left out until the detector has judged it
-        end = self._n - 1 - max(self._pending) if self._pending else self._n
-        end = max(end, min(self._seg + 1, self._n))
-        t = self._t[self._seg : end]
-        rr = self._rr[self._seg : end]
-        t_now = float(self._t[self._n - 1])
+        n, seg = self._n, self._seg
+        t_now = float(self._t[n - 1])
+        # suspect beats the detector has not judged yet, and the beats after them, are left out of
+        # the metrics until it has
+        pending = [i for i in range(max(n - CAUSAL_DELAY, seg), n) if self._suspect[i]]
+        end = max(pending[0] if pending else n, min(seg + 1, n))
 
-        while self._artifacts and self._artifacts[0] < t_now - ARTIFACT_WINDOW_S:
-            self._artifacts.popleft()
-        recent = self._n - int(np.searchsorted(self._t[: self._n], t_now - ARTIFACT_WINDOW_S))
-        artifact_times = tuple(self._artifacts) + tuple(float(self._t[self._n - 1 - age]) for age in sorted(self._pending, reverse=True))
-        artifact_pct = 100.0 * len(artifact_times) / max(recent, 1)
+        window_start = int(np.searchsorted(self._t[:n], t_now - ARTIFACT_WINDOW_S))
+        flagged = np.flatnonzero(self._code[window_start:n]) + window_start
+        artifact_times = tuple(self._t[flagged].tolist()) + tuple(float(self._t[i]) for i in pending)
+        artifact_pct = 100.0 * len(artifact_times) / max(n - window_start, 1)
+
+        # the corrected beats of the last minute or so: the batch correction on the final verdicts
+        first = int(np.searchsorted(self._t[seg:end], t_now - _SPAN_S)) + seg - _SPAN_MARGIN_BEATS
+        first = max(first, seg)
+        codes = self._code[first:end]
+        t, rr, counts = correct_beats(self._t[first:end], self._rr[first:end], codes)
+        # beats up to CAUSAL_DELAY before the newest are judged
+        judged = int(counts[: min(max(n - CAUSAL_DELAY - first, 0), end - first)].sum())
+        flagged = int(np.count_nonzero(codes))
+        # beats near a moved one (ectopic, long/short): moving a beat shares its error with its
+        # neighbours, and a premature beat can leave a smaller pair that would set a breath's
+        # peak or trough (a missed or extra beat is fixed exactly and needs no guard)
+        near = np.zeros(len(rr), dtype=bool)
+        if flagged:  # what one pass leaves, the next ones find, as in the batch correction
+            moved = (codes == CODES[ArtifactKind.ECTOPIC]) | (codes == CODES[ArtifactKind.LONGSHORT])
+            hit = np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0
+            t, rr, judged, near = further_passes(
+                t, rr, np.repeat(codes, counts), judged, self._detector.thresholds(), np.repeat(hit, counts)
+            )
+        judged = max(judged, 1)
 
         hr = None
         hr_t, hr_rr = t, rr
-        for back in (2, 1):  # the beats the detector has not judged yet
+        for back in range(min(CAUSAL_DELAY, n - seg), 0, -1):  # the beats the detector has not judged yet
             if len(rr) > _JUMP_CONTEXT + back:
-                before = np.median(rr[-_JUMP_CONTEXT - back : -back])
+                before = sorted(rr[-_JUMP_CONTEXT - back : -back].tolist())[_JUMP_CONTEXT // 2]
                 if abs(rr[-back] - before) > _JUMP_SHARE * before:
                     # a sudden jump waits for the detector's verdict before it moves the number
                     hr_t, hr_rr = t[:-back], rr[:-back]
@@ -236,6 +275,9 @@ class LiveAnalyzer:
         if len(hr_rr):
             first = int(np.searchsorted(hr_t, hr_t[-1] - _HR_KERNEL_TAUS * HR_SMOOTHING_TAU_S))
             weights = np.exp((hr_t[first:] - hr_t[-1]) / HR_SMOOTHING_TAU_S)
+            clear = ~near[first : len(hr_rr)]
+            if clear.any():  # the beats next to a correction count only when nothing else is there
+                weights = weights * clear
             hr = float(weights @ (60000.0 / hr_rr[first:]) / weights.sum())
 
         rmssd = None
@@ -244,8 +286,8 @@ class LiveAnalyzer:
             diffs = np.diff(rr[first:])
             rmssd = float(math.sqrt(float(diffs @ diffs) / len(diffs))) if len(diffs) else None
 
-        result = coh.coherence(t, rr) if len(rr) >= 8 else None
-        if result is not None and not math.isfinite(result.ratio):
+        result = coh.coherence(t, rr)
+        if result is not None and math.isnan(result.ratio):
             result = None  # no variability at all in the window: coherence is undefined
         swing = None
         compliance = None
@@ -255,14 +297,14 @@ class LiveAnalyzer:
                 compliance = breathing_compliance(result.freqs_hz, result.psd_ms2_per_hz, 1.0 / self._pacer_period_s)
         else:
             period = self._pacer_period_s
-        # the swing only over beats the detector has judged (two behind the newest): one premature
+        # the swing only over beats the detector has judged (CAUSAL_DELAY behind the newest): one premature
         # beat would otherwise double it for a moment
-        judged = max(min(len(rr), self._n - 2 - self._seg), 1)
         tj, rrj = t[:judged], rr[:judged]
         if period is not None and len(rrj) and tj[-1] - (tj[0] - rrj[0] / 1000.0) >= period:
             first = int(np.searchsorted(tj, tj[-1] - period))
-            hr_breath = 60000.0 / rrj[first:]
-            swing = float(hr_breath.max() - hr_breath.min())
+            hr_breath = 60000.0 / rrj[first:][~near[first:judged]]
+            if len(hr_breath):
+                swing = float(hr_breath.max() - hr_breath.min())
 
         return LiveMetrics(
             t=t_now,
@@ -277,5 +319,5 @@ class LiveAnalyzer:
             spectrum_hz=None if result is None else result.freqs_hz,
             spectrum_ms2_per_hz=None if result is None else result.psd_ms2_per_hz,
             coherence_peak_hz=None if result is None else result.peak_hz,
-            newest_suspect=self._suspect,
+            newest_suspect=bool(self._suspect[n - 1]) and n - 1 >= seg,
         )
