@@ -128,8 +128,9 @@ def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float)
 
 
 #: Beats on either side of a moved beat left out of the swing and, while others are at hand, of
-#: the shown heart rate.
+#: the shown heart rate; the swing also waits this many beats for the verdicts next to a beat.
 _GUARD_BEATS = 2
+_NEAR_MOVED, _LATE = 1, 2  # tags of the corrected beats
 
 #: Beats whose median an unjudged beat is compared with, and the share of a jump from that
 #: median (20 %, beyond a breath-to-breath change at rest) that holds the beat, and those after
@@ -249,23 +250,29 @@ class LiveAnalyzer:
         codes = self._code[first:end]
         t, rr, counts = correct_beats(self._t[first:end], self._rr[first:end], codes)
         # beats up to CAUSAL_DELAY before the newest are judged
-        judged = int(counts[: min(max(n - CAUSAL_DELAY - first, 0), end - first)].sum())
-        flagged = int(np.count_nonzero(codes))
+        judged_raw = min(max(n - CAUSAL_DELAY - first, 0), end - first)
+        judged = int(counts[:judged_raw].sum())
+        # the swing also waits for the verdicts on the beats next to them, and leaves out the
         # beats near a moved one (ectopic, long/short): moving a beat shares its error with its
         # neighbours, and a premature beat can leave a smaller pair that would set a breath's
         # peak or trough (a missed or extra beat is fixed exactly and needs no guard)
-        near = np.zeros(len(rr), dtype=bool)
+        late = np.zeros(end - first, dtype=np.int8)
+        late[max(judged_raw - _GUARD_BEATS, 0) :] = _LATE
+        tags = np.repeat(late, counts)
+        flagged = int(np.count_nonzero(codes))
         if flagged:  # what one pass leaves, the next ones find, as in the batch correction
             moved = (codes == CODES[ArtifactKind.ECTOPIC]) | (codes == CODES[ArtifactKind.LONGSHORT])
-            hit = np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0
-            t, rr, judged, near = further_passes(
-                t, rr, np.repeat(codes, counts), judged, self._detector.thresholds(), np.repeat(hit, counts)
+            guard = np.where(np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0, _NEAR_MOVED, 0) | late
+            t, rr, judged, tags = further_passes(
+                t, rr, np.repeat(codes, counts), judged, self._detector.thresholds(), np.repeat(guard, counts)
             )
+        near = (tags & _NEAR_MOVED) > 0  # left out of the shown heart rate while others are at hand
+        unsettled = tags > 0  # left out of the swing
         judged = max(judged, 1)
 
         hr = None
         hr_t, hr_rr = t, rr
-        for back in range(min(CAUSAL_DELAY, n - seg), 0, -1):  # the beats the detector has not judged yet
+        for back in range(min(CAUSAL_DELAY + _GUARD_BEATS, n - seg), 0, -1):  # not judged yet, with neighbours
             if len(rr) > _JUMP_CONTEXT + back:
                 before = sorted(rr[-_JUMP_CONTEXT - back : -back].tolist())[_JUMP_CONTEXT // 2]
                 if abs(rr[-back] - before) > _JUMP_SHARE * before:
@@ -297,12 +304,12 @@ class LiveAnalyzer:
                 compliance = breathing_compliance(result.freqs_hz, result.psd_ms2_per_hz, 1.0 / self._pacer_period_s)
         else:
             period = self._pacer_period_s
-        # the swing only over beats the detector has judged (CAUSAL_DELAY behind the newest): one premature
+        # the swing only over beats the detector has judged, with their neighbours: one premature
         # beat would otherwise double it for a moment
         tj, rrj = t[:judged], rr[:judged]
         if period is not None and len(rrj) and tj[-1] - (tj[0] - rrj[0] / 1000.0) >= period:
             first = int(np.searchsorted(tj, tj[-1] - period))
-            hr_breath = 60000.0 / rrj[first:][~near[first:judged]]
+            hr_breath = 60000.0 / rrj[first:][~unsettled[first:judged]]
             if len(hr_breath):
                 swing = float(hr_breath.max() - hr_breath.min())
 
