@@ -143,6 +143,21 @@ def test_a_pause_in_a_file_is_a_gap_at_its_own_time_not_a_splice(nsrdb_5min_rr):
     assert timeline.rejected_rr_ms == [4800.0]
 
 
+def test_the_pause_in_mitbih_208_is_a_gap():
+    """The bundled MIT-BIH 208 excerpt has one interval over 3000 ms (the ECG saturates there)."""
+    from biofeedback.resources import sample_stream
+
+    rr = np.loadtxt(sample_stream("mitbih208_5min_rr_ms.txt"))
+    timeline = BeatTimeline.from_rr(rr)
+    times, kept, starts = timeline.arrays()
+    pause = int(np.argmax(rr))
+    assert rr[pause] > 3000.0 and len(kept) == len(rr) - 1
+    (gap,) = timeline.gaps
+    assert gap.duration == pytest.approx(rr[pause] / 1000.0)
+    assert starts.sum() == 2 and starts[pause]
+    assert times[pause] == pytest.approx(np.sum(rr[: pause + 2]) / 1000.0)  # the beat after it, on time
+
+
 def test_a_strap_that_sends_a_bogus_interval_mid_packet_breaks_the_segment_there():
     timeline = BeatTimeline()
     timeline.add(Sample(1.0, 60, (1000.0,)))
