@@ -683,8 +683,8 @@ def further_passes(
     Detection (:func:`classify`, with the live thresholds ``(th1, th2)`` and the window's own
     running median) and correction (:func:`correct_beats`) repeat over the first ``judged``
     beats, within :data:`RESIDUE_REACH` beats of the previous pass's corrections, while the
-    number flagged falls, at most :data:`LIVE_FURTHER_PASSES` times. ``tags`` is any per-beat array, carried along (repeated for a split
-    beat, dropped with a removed one). Returns the beats, how many of them are judged, and the
+    number flagged falls, at most :data:`LIVE_FURTHER_PASSES` times. ``tags`` holds anything per
+    beat (rows), carried along: repeated for a split beat, dropped with a removed one. Returns the beats, how many of them are judged, and the
     tags.
     """
     th1, th2 = thresholds
@@ -714,7 +714,7 @@ def further_passes(
             break
         times_s, rr_ms, counts = correct_beats(times_s, rr_ms, codes)
         judged = int(counts[:judged].sum())
-        tags = np.repeat(tags, counts)
+        tags = np.repeat(tags, counts, axis=0)
         codes = np.repeat(codes, counts)
         flagged = count
     return times_s, rr_ms, judged, tags

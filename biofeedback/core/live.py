@@ -58,6 +58,11 @@ HISTORY_S = ARTIFACT_WINDOW_S
 _SPAN_S = coh.WINDOW_S
 _SPAN_MARGIN_BEATS = 6
 
+#: Beats of context on either side of the verdicts when they are corrected live: the further
+#: pass looks RESIDUE_REACH beats around a correction and its rules see about six beats around
+#: each (median, differences, subspaces), so a correction's result depends on no beat farther.
+_CONTEXT_BEATS = 12
+
 #: Beats the buffer holds before it compacts (about 17 minutes at 120 beats/min).
 _CAPACITY = 2048
 
@@ -130,7 +135,7 @@ def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float)
 #: Beats on either side of a moved beat left out of the swing and, while others are at hand, of
 #: the shown heart rate; the swing also waits this many beats for the verdicts next to a beat.
 _GUARD_BEATS = 2
-_NEAR_MOVED, _LATE = 1, 2  # tags of the corrected beats
+
 
 #: Beats whose median an unjudged beat is compared with, and the share of a jump from that
 #: median (20 %, beyond a breath-to-breath change at rest) that holds the beat, and those after
@@ -159,6 +164,10 @@ class LiveAnalyzer:
         self._rr = np.empty(_CAPACITY)
         self._code = np.zeros(_CAPACITY, dtype=np.int8)  # final class of each beat (artifacts.CODES)
         self._suspect = np.zeros(_CAPACITY, dtype=bool)  # provisional flag on arrival
+        self._th1 = np.zeros(_CAPACITY)  # the detector's thresholds when it judged each flagged beat, ms
+        self._th2 = np.zeros(_CAPACITY)
+        self._span_key: tuple | None = None  # the corrected span around the verdicts (_corrected)
+        self._span: tuple = ()
         self._n = 0
         self._seg = 0  # buffer index of the current segment's first beat
         self._detector = CausalDetector()
@@ -212,7 +221,7 @@ class LiveAnalyzer:
     def _add_beat(self, t: float, rr: float, new_segment: bool) -> None:
         if self._n == _CAPACITY:
             drop = _CAPACITY - _KEEP
-            for buffer in (self._t, self._rr, self._code, self._suspect):
+            for buffer in (self._t, self._rr, self._code, self._suspect, self._th1, self._th2):
                 buffer[:_KEEP] = buffer[drop:]
             self._n = _KEEP
             self._seg = max(self._seg - drop, 0)
@@ -228,8 +237,48 @@ class LiveAnalyzer:
         self._n = n + 1
         if decision.kind is not None:
             self._code[n - CAUSAL_DELAY] = CODES[decision.kind]
+            self._th1[n - CAUSAL_DELAY], self._th2[n - CAUSAL_DELAY] = self._detector.thresholds()
 
     # ---- output
+
+    def _corrected(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The beats of buffer[first:end] corrected: times, RR, the buffer index each came from,
+        and whether each lies next to a moved beat.
+
+        The batch primitive on the final verdicts, then the further passes around them, over the
+        span from :data:`_CONTEXT_BEATS` before the first verdict in the window to as far after
+        the last. That span's result depends only on its beats, verdicts and the thresholds of
+        the verdict that closed it, so it is kept until they change (a new verdict, or the tail
+        moving while it is within reach).
+        """
+        t_raw, rr_raw = self._t[first:end], self._rr[first:end]
+        index = np.arange(first, end)
+        flags = np.flatnonzero(self._code[first:end])
+        if not len(flags):
+            return t_raw, rr_raw, index, np.zeros(end - first, dtype=bool)
+        a = max(self._seg, first + int(flags[0]) - _CONTEXT_BEATS)
+        b = min(end, first + int(flags[-1]) + _CONTEXT_BEATS + 1)
+        judged = min(max(self._n - CAUSAL_DELAY - a, 0), b - a)
+        codes = self._code[a:b]
+        key = (float(self._t[a]), float(self._t[b - 1]), judged, codes.tobytes())
+        if key != self._span_key:
+            last_flag = a + int(np.flatnonzero(codes)[-1])
+            ct, crr, counts = correct_beats(self._t[a:b], self._rr[a:b], codes)
+            moved = (codes == CODES[ArtifactKind.ECTOPIC]) | (codes == CODES[ArtifactKind.LONGSHORT])
+            guard = np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0
+            tags = np.repeat(np.column_stack([np.arange(a, b), guard]), counts, axis=0)
+            thresholds = (float(self._th1[last_flag]), float(self._th2[last_flag]))
+            ct, crr, _, tags = further_passes(ct, crr, np.repeat(codes, counts), int(counts[:judged].sum()), thresholds, tags)
+            self._span_key, self._span = key, (ct, crr, tags[:, 0], tags[:, 1] > 0)
+        ct, crr, origin, guard = self._span
+        keep = origin >= first
+        before, after = slice(0, max(a - first, 0)), slice(b - first, end - first)
+        return (
+            np.concatenate((t_raw[before], ct[keep], t_raw[after])),
+            np.concatenate((rr_raw[before], crr[keep], rr_raw[after])),
+            np.concatenate((index[before], origin[keep], index[after])),
+            np.concatenate((np.zeros(before.stop, dtype=bool), guard[keep], np.zeros(end - b, dtype=bool))),
+        )
 
     def _metrics(self) -> LiveMetrics:
         n, seg = self._n, self._seg
@@ -247,28 +296,15 @@ class LiveAnalyzer:
         # the corrected beats of the last minute or so: the batch correction on the final verdicts
         first = int(np.searchsorted(self._t[seg:end], t_now - _SPAN_S)) + seg - _SPAN_MARGIN_BEATS
         first = max(first, seg)
-        codes = self._code[first:end]
-        t, rr, counts = correct_beats(self._t[first:end], self._rr[first:end], codes)
-        # beats up to CAUSAL_DELAY before the newest are judged
-        judged_raw = min(max(n - CAUSAL_DELAY - first, 0), end - first)
-        judged = int(counts[:judged_raw].sum())
-        # the swing also waits for the verdicts on the beats next to them, and leaves out the
-        # beats near a moved one (ectopic, long/short): moving a beat shares its error with its
-        # neighbours, and a premature beat can leave a smaller pair that would set a breath's
-        # peak or trough (a missed or extra beat is fixed exactly and needs no guard)
-        late = np.zeros(end - first, dtype=np.int8)
-        late[max(judged_raw - _GUARD_BEATS, 0) :] = _LATE
-        tags = np.repeat(late, counts)
-        flagged = int(np.count_nonzero(codes))
-        if flagged:  # what one pass leaves, the next ones find, as in the batch correction
-            moved = (codes == CODES[ArtifactKind.ECTOPIC]) | (codes == CODES[ArtifactKind.LONGSHORT])
-            guard = np.where(np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0, _NEAR_MOVED, 0) | late
-            t, rr, judged, tags = further_passes(
-                t, rr, np.repeat(codes, counts), judged, self._detector.thresholds(), np.repeat(guard, counts)
-            )
-        near = (tags & _NEAR_MOVED) > 0  # left out of the shown heart rate while others are at hand
-        unsettled = tags > 0  # left out of the swing
-        judged = max(judged, 1)
+        t, rr, origin, guard = self._corrected(first, end)
+        # beats up to CAUSAL_DELAY before the newest are judged; the swing also waits for the
+        # verdicts on the beats next to them, and leaves out the beats near a moved one (ectopic,
+        # long/short): moving a beat shares its error with its neighbours, and a premature beat can
+        # leave a smaller pair that would set a breath's peak or trough (a missed or extra beat is
+        # fixed exactly and needs no guard)
+        judged = max(int(np.searchsorted(origin, n - CAUSAL_DELAY)), 1)
+        near = guard  # left out of the shown heart rate while others are at hand
+        unsettled = guard | (origin >= n - CAUSAL_DELAY - _GUARD_BEATS)  # left out of the swing
 
         hr = None
         hr_t, hr_rr = t, rr
