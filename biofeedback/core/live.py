@@ -180,11 +180,7 @@ class LiveAnalyzer:
 
     def add_batch(self, batch: BeatBatch) -> LiveMetrics | None:
         """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
-        if not batch.times:
-            return None
-        for t, rr, start in zip(batch.times, batch.rr_ms, batch.starts()):
-            self._add_beat(float(t), float(rr), start)
-        return self._metrics()
+        return self.update(batch.times, batch.rr_ms, new_segment=batch.gap is not None)
 
     def update(self, times_s: Sequence[float], rr_ms: Sequence[float], new_segment: bool = False) -> LiveMetrics | None:
         """Add beats (session times s, RR ms); ``new_segment``: a gap lies before the first.

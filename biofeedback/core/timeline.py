@@ -15,10 +15,11 @@ only where the sum and the clock disagree:
   loss too small to see, without ever moving a beat past the clock.
 
 Implausible intervals (outside :data:`RR_MIN_MS`..:data:`RR_MAX_MS`, including the 0 and 0xFFFF
-some straps send) are artefacts: counted and returned, never turned into beats, and never
-spliced over: the next beat starts a new segment, after a gap, so no successive difference,
-spline or window joins the beats on either side. Plain RR text (:meth:`BeatTimeline.from_rr`)
-does the same, with the rejected intervals' time kept in the beat times.
+some straps send) are artefacts: counted and returned, never turned into beats. From a strap, the
+time they leave out shows as a gap when it passes :data:`GAP_TOLERANCE_S` (a pause over 3 s
+always does). In plain RR text (:meth:`BeatTimeline.from_rr`), where every interval is the time
+axis, each one becomes a gap: the next beat starts a new segment at its own time, never spliced
+to the beat before.
 """
 
 from __future__ import annotations
@@ -66,22 +67,12 @@ class BeatBatch:
         Implausible intervals from the sample that did not become beats.
     gap : Gap or None
         The gap found before these beats, if any.
-    segment_start : tuple of bool
-        Which of the new beats start a segment (a gap or a rejected interval lies before it);
-        empty means only the first, and only if ``gap`` is set.
     """
 
     times: tuple[float, ...] = ()
     rr_ms: tuple[float, ...] = ()
     rejected_rr_ms: tuple[float, ...] = ()
     gap: Gap | None = None
-    segment_start: tuple[bool, ...] = ()
-
-    def starts(self) -> tuple[bool, ...]:
-        """Which of the new beats start a segment."""
-        if self.segment_start:
-            return self.segment_start
-        return (self.gap is not None,) + (False,) * (len(self.times) - 1) if self.times else ()
 
 
 class BeatTimeline:
@@ -98,7 +89,6 @@ class BeatTimeline:
         self._broken_at: float | None = None
         self._spacings: deque[float] = deque(maxlen=15)
         self._lags: deque[float] = deque(maxlen=LAG_HISTORY)
-        self._rejected_last = False  # the previous sample ended with a rejected interval
         self._cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
@@ -123,18 +113,7 @@ class BeatTimeline:
         Plain floats, not numpy: a notification carries 0-3 intervals, and a 24-hour session
         holds about 90 000 notifications to rebuild.
         """
-        valid_list: list[float] = []
-        breaks: list[bool] = []  # per valid interval: a rejected one came just before it
-        broken = self._rejected_last
-        for r in sample.rr_ms:
-            if RR_MIN_MS <= r <= RR_MAX_MS:
-                valid_list.append(float(r))
-                breaks.append(broken)
-                broken = False
-            else:
-                broken = True
-        self._rejected_last = broken
-        valid = tuple(valid_list)
+        valid = tuple(float(r) for r in sample.rr_ms if RR_MIN_MS <= r <= RR_MAX_MS)
         rejected = tuple(float(r) for r in sample.rr_ms if not RR_MIN_MS <= r <= RR_MAX_MS)
         if rejected:
             self.rejected_rr_ms.extend(rejected)
@@ -183,24 +162,18 @@ class BeatTimeline:
         if last is not None:
             start = max(start, last + 1e-3 - offsets[0])  # beats stay in order, even after a break
         self._broken_at = None
-        times_t = tuple(start + x for x in offsets)
-        if gap is None and last is not None and breaks[0]:
-            # a rejected interval ended the previous sample: never splice over it
-            gap = Gap(last, max(last, times_t[0] - valid[0] / 1000.0))
         if gap is not None:
             self.gaps.append(gap)
             self._lags.clear()
-        starts = [gap is not None or last is None] + breaks[1:]
-        for i in range(1, len(valid)):
-            if breaks[i]:
-                self.gaps.append(Gap(times_t[i - 1], max(times_t[i - 1], times_t[i] - valid[i] / 1000.0)))
 
+        times_t = tuple(start + x for x in offsets)
         self._times.extend(times_t)
         self._rr.extend(valid)
-        self._segment_start.extend(starts)
+        self._segment_start.append(gap is not None or last is None)
+        self._segment_start.extend([False] * (len(valid) - 1))
         self._last_beat = times_t[-1]
         self._cache = None
-        return BeatBatch(times_t, valid, rejected, gap, tuple(starts) if any(starts[1:]) else ())
+        return BeatBatch(times_t, valid, rejected, gap)
 
     @classmethod
     def from_rr(cls, rr_ms: np.ndarray) -> BeatTimeline:
@@ -227,7 +200,6 @@ class BeatTimeline:
         ]
         timeline._times, timeline._rr, timeline._segment_start = times.tolist(), valid.tolist(), starts.tolist()
         timeline._last_beat = float(times[-1]) if len(times) else None
-        timeline._rejected_last = bool(len(ok) and not ok[-1])
         timeline._cache = (times, valid, starts)
         return timeline
 
