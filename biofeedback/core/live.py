@@ -23,7 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from biofeedback.core import coherence as coh
-from biofeedback.core.artifacts import CAUSAL_DELAY, CAUSAL_HISTORY_BEATS, CODES, ArtifactKind, CausalDetector, correct_beats, further_passes
+from biofeedback.core.artifacts import (
+    CAUSAL_DELAY,
+    CAUSAL_HISTORY_BEATS,
+    CODES,
+    ArtifactKind,
+    CausalDetector,
+    correct_beats,
+    further_passes,
+)
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.timeline import BeatBatch
 
