@@ -472,6 +472,7 @@ def correct(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -
     for s, e in segment_bounds(starts):
         seg_t, seg_rr = times[s:e], rr[s:e]
         origin = np.arange(s, e)
+        normalised = None
         if e - s < 4:
             codes, state = np.zeros(e - s, dtype=np.int8), None
         else:
@@ -493,7 +494,8 @@ def correct(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -
                 break  # no longer falling: what is left is the rhythm itself
         passes = max(passes, done)
         residual += flagged
-        premature += count_premature(seg_rr)
+        # the last detection ran on the final series: its running median serves the count
+        premature += count_premature(seg_rr, None if normalised is None else normalised.median)
         out_t.append(seg_t)
         out_rr.append(seg_rr)
         flags = np.zeros(len(seg_rr), dtype=bool)
@@ -507,12 +509,12 @@ def correct(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -
     return CorrectedBeats(np.concatenate(out_t), np.concatenate(out_rr), np.concatenate(out_s), report)
 
 
-def count_premature(rr_ms: np.ndarray) -> int:
+def count_premature(rr_ms: np.ndarray, median_ms: np.ndarray | None = None) -> int:
     """Premature beats with a compensatory pause in one run: an interval :data:`PREMATURE_STEP`
-    below the running median followed by one as far above it."""
+    below the running median (``median_ms``, computed if not given) followed by one as far above it."""
     if len(rr_ms) < 3:
         return 0
-    ratio = rr_ms / rolling_median(rr_ms)
+    ratio = rr_ms / (rolling_median(rr_ms) if median_ms is None else median_ms)
     return int(np.count_nonzero((ratio[:-1] < 1.0 - PREMATURE_STEP) & (ratio[1:] > 1.0 + PREMATURE_STEP)))
 
 
