@@ -122,7 +122,10 @@ def session(app: QApplication, seconds: float, views: str = "both", theme: str |
     bridge.event_received.connect(controller.on_event)
     controller.pacer_changed.connect(lambda pacer: source.follow_pacer(pacer, controller.pacer_start))
     source.follow_pacer(controller.pacer, controller.pacer_start)
-    settings = Settings(MemoryStore({"client/theme": theme} if theme else {}))  # defaults, nothing persisted
+    values = {"window/mode": "clinic"}  # the therapist's dashboard (the home screen is the default now)
+    if theme:
+        values["client/theme"] = theme
+    settings = Settings(MemoryStore(values))  # defaults otherwise, nothing persisted
     supervisor = MainWindow(controller, settings)
     supervisor.display_timer.stop()
     if views != "client":
