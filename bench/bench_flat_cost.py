@@ -43,6 +43,8 @@ FRAME_HZ = 60
 #: A measurement is "flat" when its CPU is within this factor of the first measurement after the
 #: plots' windows have filled (the trend's 10 minutes), and its p99 frame within this factor too.
 FLAT_FACTOR = 1.25
+#: A therapist's marker every so often, s of session.
+MARKER_EVERY_S = 300.0
 
 
 def drive(app, seconds: float, frame) -> dict[str, float]:
@@ -128,16 +130,18 @@ def session(app, views: str, minutes: list[float], window_s: float) -> list[dict
         if i % every == 0:
             window.display_tick()
 
+    next_marker = [MARKER_EVERY_S]
+
     def fast_forward(to_s: float) -> None:
-        """The demo person's notifications up to session time ``to_s``, as fast as they compute."""
-        next_marker = (int(clock.now() / 300.0) + 1) * 300.0
+        """The demo person's notifications up to session time ``to_s``, as fast as they compute,
+        with a marker about every :data:`MARKER_EVERY_S` (the first chance after each mark)."""
         while pending[0] < to_s:
             t = pending[0]
             clock.restart(t)
             controller.on_event(source.next_sample(t))
-            if t >= next_marker:
+            if t >= next_marker[0]:
                 controller.add_marker()
-                next_marker += 300.0
+                next_marker[0] += MARKER_EVERY_S
             pending[0] = next(notifications)
         clock.restart(to_s)
 
