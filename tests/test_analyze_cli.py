@@ -133,3 +133,14 @@ def test_numbers_that_are_not_rr_intervals_are_refused(tmp_path, values, reason)
     result = run("analyze", str(path))
     assert result.returncode == 2
     assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_metric_the_analysis_cannot_compute_is_not_available_with_why():
+    """The table never prints a number for a None metric, and says why where the analysis does."""
+    from biofeedback.core.analysis_table import format_table
+
+    result = {"beats": 70, "duration_s": 62.3, "lf_ms2": None, "hf_ms2": None, "lf_hf": None,
+              "unavailable": {"lf_hf": "needs 120 s of beats; this recording has 62 s"}}
+    table = format_table("short.txt", result)
+    assert "LF/HF                          not available: needs 120 s of beats; this recording has 62 s" in table
+    assert "LF power (0.04-0.15 Hz)        not enough data" in table

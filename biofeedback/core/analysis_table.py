@@ -39,12 +39,21 @@ def format_minutes(t: float) -> str:
 
 
 def format_table(name: str, result: dict[str, Any], markers: list[dict[str, Any]] = (), problems: list[str] = ()) -> str:
-    """The lines ``biofeedback analyze FILE`` prints for ``result`` (from ``summary.analyze``)."""
+    """The lines ``biofeedback analyze FILE`` prints for ``result`` (from ``summary.analyze``).
+
+    A metric that is None is never printed as a number: "not available: <why>" where
+    ``result["unavailable"]`` says why (e.g. ``{"lf_hf": "needs 120 s of beats; this recording has 62 s"}``),
+    else "not enough data".
+    """
     width = max(len(row[1]) for row in ROWS) + 2
     lines = [name]
+    why = result.get("unavailable") or {}  # metric -> why it cannot be computed, where the analysis says
     for key, label, unit, fmt in ROWS:
         value = result.get(key)
-        text = NOT_ENOUGH if value is None else f"{fmt.format(value)} {unit}".rstrip()
+        if value is None:
+            text = f"not available: {why[key]}" if key in why else NOT_ENOUGH
+        else:
+            text = f"{fmt.format(value)} {unit}".rstrip()
         lines.append(f"  {label:<{width}}{text}")
     kinds = ", ".join(f"{n} {kind}" for kind, n in result.get("artifacts_by_kind", {}).items() if n)
     if kinds:
