@@ -59,7 +59,14 @@ xdotool mousemove $((W - 77)) 46 click 1
 sleep 2
 shot 06-clinic-view
 
-# 7. Quit with Ctrl+Q.
+# 7. The therapist opens a recording: the file dialog, dark like the window, in the sessions folder.
+xdotool key ctrl+o
+sleep 2
+shot 07-open-a-recording
+xdotool key Escape
+sleep 0.5
+
+# 8. Quit with Ctrl+Q.
 xdotool key ctrl+q
 STATUS=0
 wait $APP_PID || STATUS=$?
