@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     _attach_client_view(window, controller, args.client_screen)
     _attach_session_flow(window)
     _attach_file_drop(window)
+    _look_for_a_strap(window, runner)
     window.show()
     clock.restart()  # the session starts with its source, not when the window began to be built
     runner.switch(source, keep_recording=args.record)
@@ -139,6 +140,30 @@ def _main_window(controller):
     store = QSettings()  # preferences persist per user
     make_private(store.fileName())  # owner-only, like the sessions
     return MainWindow(controller, Settings(store))
+
+
+#: How often the home screen looks for a strap while the demo runs, real s (a look lasts 5 s).
+LOOK_EVERY_S = 30.0
+
+
+def _look_for_a_strap(window, runner) -> None:
+    """"Start it, put on a strap, breathe along with the orb": while the home screen shows the
+    demo, look quietly for a strap every :data:`LOOK_EVERY_S` seconds (and soon after the start),
+    and connect it if it is the only one near."""
+    from PySide6.QtCore import QTimer
+
+    from biofeedback.core.samples import SourceKind
+
+    def look() -> None:
+        source = runner.source
+        if window.mode == "home" and source is not None and source.describe().kind is SourceKind.DEMO:
+            window.devices.look_quietly()
+
+    timer = QTimer(window)
+    timer.timeout.connect(look)
+    timer.start(int(1000 * LOOK_EVERY_S))
+    QTimer.singleShot(2000, look)
+    window.strap_look_timer = timer
 
 
 def _attach_session_flow(window) -> None:

@@ -159,6 +159,8 @@ class DeviceController(QObject):
     device_chosen = Signal(str)
     #: Several straps answered :meth:`find_and_connect`: a person picks one (connect with :meth:`choose`).
     several_found = Signal(object)
+    #: What a quiet look (:meth:`look_quietly`) found; nothing else hears of it.
+    quietly_found = Signal(object)
 
     def __init__(self, scan: ScanFn, store: StrapStore | None = None, scan_s: float = SCAN_S, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +174,7 @@ class DeviceController(QObject):
         self._connect_when_found = False
         self.devices_found.connect(self._found)
         self.scan_failed.connect(self._scan_failed_while_finding)
+        self.quietly_found.connect(self._connect_the_only_one)
 
     # ---- remembering
 
@@ -230,6 +233,29 @@ class DeviceController(QObject):
         if self._connect_when_found:
             self._connect_when_found = False
             self._set(DeviceState(DevicePhase.FAILED, message))
+
+    def look_quietly(self) -> None:
+        """Look for straps without telling anyone, and connect the strap if exactly one is near
+        while the demo runs: a person who puts a strap on sees their own heart, with nothing to
+        press. No Bluetooth, no strap, or several: nothing changes (the button stays)."""
+        if self.scanning:
+            return
+        self._scan_thread = threading.Thread(target=self._run_quiet_scan, args=(self.scan_s,), name="ble-look", daemon=True)
+        self._scan_thread.start()
+
+    def _run_quiet_scan(self, timeout: float) -> None:
+        try:
+            found = asyncio.run(self._scan(timeout))
+        except Exception as exc:  # no adapter, Bluetooth off: the demo goes on, quietly
+            log.debug("A quiet look for straps found nothing: %s", exc)
+            return
+        self.quietly_found.emit(tuple(found))
+
+    def _connect_the_only_one(self, devices) -> None:
+        demo_runs = self.source is not None and self.source.kind is SourceKind.DEMO
+        if demo_runs and len(devices) == 1:
+            log.info("Found %s near; connecting it in place of the demo.", devices[0].name or devices[0].address)
+            self.choose(devices[0].address, devices[0].name)
 
     def wait_for_scan(self, timeout: float | None = None) -> None:
         """Wait for a running scan's thread (for shutting down)."""

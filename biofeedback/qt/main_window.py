@@ -690,6 +690,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         if path is not None:
             self._recording_path = path
+            self._practice = False  # a strap took over from the demo mid-session: saved from here on
             if not self.timer.running:  # a session started by a strap connecting, or --record
                 self.timer.start(c.now())
                 self.session_started.emit()

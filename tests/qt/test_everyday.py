@@ -207,6 +207,36 @@ def test_connect_your_strap_connects_the_only_strap_that_answers(qtbot):
     assert len(several.args[0]) == 2  # a person picks (the home screen offers a menu)
 
 
+def test_a_strap_put_on_while_the_demo_runs_is_connected_without_a_press(qtbot):
+    class Found:
+        name, address, rssi = "Polar H10 1234", "C0:FF:EE:00:00:01", -50
+
+    async def one(timeout):
+        return [Found()]
+
+    async def no_adapter(timeout):
+        from biofeedback.sources.base import SourceError
+
+        raise SourceError("No Bluetooth adapter was found.")
+
+    devices = DeviceController(one, scan_s=0.01)
+    devices.on_source_started(DEMO)
+    with qtbot.waitSignal(devices.device_chosen, timeout=5000) as chosen:
+        devices.look_quietly()
+    assert chosen.args == ["C0:FF:EE:00:00:01"]
+
+    devices = DeviceController(no_adapter, scan_s=0.01)
+    devices.on_source_started(DEMO)
+    before = devices.state
+    heard = []
+    for signal in (devices.scan_started, devices.scan_failed, devices.devices_found, devices.state_changed, devices.device_chosen):
+        signal.connect(lambda *args: heard.append(args))
+    devices.look_quietly()
+    devices.wait_for_scan(5)
+    qtbot.wait(100)
+    assert heard == [] and devices.state == before  # no Bluetooth: the demo goes on, nothing said
+
+
 def test_the_places_kept_for_the_library_and_the_person(qtbot, hands, tmp_path):
     window, controller = make_window(qtbot, hands, tmp_path, source=None)
     assert not window.home.library_button.isVisible() and not window.library_action.isVisible()
