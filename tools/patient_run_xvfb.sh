@@ -63,12 +63,16 @@ shot 06-clinic-view
 xdotool key ctrl+o
 sleep 2
 shot 07-open-a-recording
+# (no window manager under Xvfb: the keyboard goes where it is sent)
+xdotool windowfocus "$(xdotool search --name "Open a recording" | head -1)"
 xdotool key Escape
 sleep 0.5
+xdotool windowfocus "$WINDOW"
 
 # 8. Quit with Ctrl+Q.
 xdotool key ctrl+q
 STATUS=0
+( sleep 20; kill $APP_PID 2>/dev/null ) &
 wait $APP_PID || STATUS=$?
 echo "exit status $STATUS"
 echo "stderr:"; cat "$OUT/app.err"
