@@ -136,3 +136,69 @@ BP_HOW_TO_MEASURE = _(
     "Sit quietly for a few minutes with your feet flat and your arm resting on a table, the cuff at heart height. "
     "Then measure."
 )
+
+# ---- guided protocols: the resonance-frequency assessment and the structured session
+
+RF_REASON_BEST = _(
+    "At {rate:g} breaths/min your heart rate made the largest and cleanest wave, in step with your breathing "
+    "(it rose and fell by {swing:.1f} beats/min with each breath)."
+)
+RF_REASON_LARGEST_IN_STEP = _(
+    "At {rate:g} breaths/min your heart rate made the largest wave, in step with your breathing "
+    "(it rose and fell by {swing:.1f} beats/min with each breath)."
+)
+RF_REASON_LARGEST = _(
+    "At {rate:g} breaths/min your heart rate made the largest wave ({swing:.1f} beats/min with each breath), "
+    "though it ran {phase:.0f} degrees out of step with your breathing."
+)
+RF_REASON_BALANCE = _(
+    "At {rate:g} breaths/min your heart rate's wave was the best balance of size, rhythm and cleanness "
+    "({swing:.1f} beats/min with each breath, {phase:.0f} degrees from your breathing)."
+)
+RF_DECLINE_TOO_SHORT = _(
+    "No rate can be recommended yet: fewer than {needed} breathing blocks were completed. Run the assessment to the end."
+)
+RF_DECLINE_ARTIFACTS = _(
+    "No rate can be recommended: too many beats were irregular or missed (up to {pct:.0f} % in a block; "
+    "{limit:g} % is the most a fair comparison allows). Check the strap's fit, moisten the electrodes, and sit still, "
+    "then assess again."
+)
+RF_DECLINE_NOT_FOLLOWED = _(
+    "No rate can be recommended: the heart rhythm followed the pacer in only {followed} of {blocks} blocks, so the "
+    "breathing probably went its own way. Breathe along with the pacer, slowly and without strain, and assess again."
+)
+RF_DECLINE_LOW_VARIABILITY = _(
+    "No rate can be recommended: heart rate hardly rose and fell with the breath at any rate (at most "
+    "{swing:.1f} beats/min), too little to tell the rates apart."
+)
+RF_DECLINE_NO_SEPARATION = _(
+    "No rate can be recommended: the blocks were too alike, and no rate stood out from the others. "
+    "Any rate in this range will do for now; a longer assessment another day may find yours."
+)
+
+#: What each protocol phase is called on the screens and in the session file.
+PHASE_SIGNAL_CHECK = _("Signal check")
+PHASE_BASELINE = _("Baseline: breathe naturally")
+PHASE_TRAINING = _("Training at {rate:g} breaths/min")
+PHASE_RECOVERY = _("Recovery: breathe naturally")
+PHASE_BLOCK = _("Breathing at {rate:g} breaths/min")
+PHASE_REST = _("Rest")
+PHASE_PAUSED = _("Paused")
+PHASE_DONE = _("Done")
+PHASE_ABORTED = _("Stopped early")
+ASSESSMENT_DONE_RATE = _("Assessment done: {rate:g} breaths/min recommended")
+ASSESSMENT_DONE_NONE = _("Assessment done: no rate recommended")
+
+#: What the calm view says in each phase, gently (docs/protocols.md).
+CALM_SIGNAL_CHECK = _("Sit comfortably. We are checking the signal.")
+CALM_BASELINE = _("Breathe as you like. Nothing to do for now.")
+CALM_REST = _("Rest, and breathe as you like. The next pace begins soon.")
+CALM_RECOVERY = _("Let your breathing find its own pace.")
+CALM_PAUSED = _("Paused. Breathe as you like.")
+CALM_DONE = _("That is all. Thank you.")
+
+SIGNAL_CHECK_ARTIFACTS = _(
+    "Many beats look irregular ({pct:.0f} % of the last two minutes). Check that the strap sits snugly and its "
+    "electrodes are moist, and sit still."
+)
+SIGNAL_CHECK_FAILED = _("The signal check did not pass within {seconds:.0f} s, so the session stopped. {problem}")
