@@ -15,8 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-
+from biofeedback.app.guided import run_without_clock
 from biofeedback.core import assessment as A
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.protocol import AssessmentPlan, ProtocolRunner
@@ -29,20 +28,8 @@ HEART_RATES = (60.0, 68.0, 75.0, 80.0)
 
 
 def run(params: SimulatorParams, plan: AssessmentPlan = AssessmentPlan()) -> ProtocolRunner:
-    source = DemoSource(params)
     core = SessionCore(LiveAnalyzer(None), pacer=None)
-    runner = ProtocolRunner(core, plan)
-    followed = None
-    runner.start(0.0)
-    for t in source.notification_times():
-        if (core.pacer, core.pacer_start) != followed:
-            followed = (core.pacer, core.pacer_start)
-            source.follow_pacer(*followed)
-        sample = source.next_sample(t)
-        core.on_event(sample, t)
-        runner.on_sample(sample)
-        if not runner.tick(t):
-            return runner
+    return run_without_clock(DemoSource(params), core, ProtocolRunner(core, plan))
 
 
 def alone(coarse: list[A.BlockCriteria], criterion: str) -> float:

@@ -139,3 +139,20 @@ def fmt(value: float | None, digits: int = 1, signed: bool = False) -> str:
     if value is None:
         return "-"
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def run_without_clock(source, core: SessionCore, runner: ProtocolRunner) -> ProtocolRunner:
+    """Run a protocol on the demo as fast as the computer allows, without a session clock.
+
+    The demo's notifications go to ``core`` at their own times, the runner is ticked on each and
+    the demo follows every pacer it sets: what ``assess`` and ``protocol`` do, minus the waiting.
+    For benchmarks and pictures; ``source`` must be a :class:`~biofeedback.sources.demo.DemoSource`.
+    """
+    ticker = _Ticker(runner, source, core)
+    core.listener = ticker
+    runner.start(0.0)
+    ticker.follow()
+    for t in source.notification_times():
+        core.on_event(source.next_sample(t), t)
+        if runner.finished:
+            return runner

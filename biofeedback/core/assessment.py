@@ -543,3 +543,13 @@ def compare_phases(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.nda
         )
         for s in stats
     ]
+
+
+def describe_session(stats: Sequence[PhaseStats]) -> str:
+    """One calm sentence on training against the baseline ("" when there is nothing to compare)."""
+    base = next((s for s in stats if s.phase == "baseline"), None)
+    training = next((s for s in stats if s.phase == "training"), None)
+    if base is None or training is None or None in (base.swing_bpm, training.swing_bpm, base.coherence, training.coherence):
+        return ""
+    key = words.SESSION_WAVE_GREW if training.swing_bpm > base.swing_bpm else words.SESSION_WAVE_SAME
+    return key.format(base_swing=base.swing_bpm, swing=training.swing_bpm, base_coherence=base.coherence, coherence=training.coherence)

@@ -202,3 +202,11 @@ SIGNAL_CHECK_ARTIFACTS = _(
     "electrodes are moist, and sit still."
 )
 SIGNAL_CHECK_FAILED = _("The signal check did not pass within {seconds:.0f} s, so the session stopped. {problem}")
+SESSION_WAVE_GREW = _(
+    "While you trained, your heart rate's wave with each breath grew from {base_swing:.1f} to {swing:.1f} beats/min, "
+    "and coherence from {base_coherence:.1f} to {coherence:.1f}."
+)
+SESSION_WAVE_SAME = _(
+    "While you trained, your heart rate's wave with each breath was {swing:.1f} beats/min ({base_swing:.1f} at baseline), "
+    "and coherence {coherence:.1f} ({base_coherence:.1f} at baseline). Waves often grow over a few sessions."
+)

@@ -1,5 +1,5 @@
 """Both guided protocols through the window's parts: the protocol panel, the protocol controller,
-the result table and the phase summary, on a real SessionController with the demo at 200x.
+the result table and the phase summary, on a real SessionController with the demo at 60x.
 
 The parts are wired here as the composition root wires them (docs/protocols.md, "In the window").
 """
@@ -24,7 +24,9 @@ from biofeedback.sources.demo import DemoSource
 from biofeedback.storage.people import PeopleStore
 from biofeedback.storage.session_file import read_session
 
-SPEED = 200.0
+#: Fast enough for seconds, slow enough that the demo (its own thread) hears a new pacer within
+#: a few session seconds even on a loaded machine; a block's first 20 s are not judged anyway.
+SPEED = 60.0
 
 
 class Window:

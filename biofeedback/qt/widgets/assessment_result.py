@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from biofeedback.core.assessment import Assessment, BlockCriteria
 
+#: Space added to each column beyond its contents, px.
+COLUMN_PADDING_PX = 14
+
 #: The table's columns: header, tooltip, and how a block's value is written.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Rate\n/min", "The pacer's rate, breaths per minute."),
@@ -80,13 +83,14 @@ class AssessmentResultView(QWidget):
         self.reason.setObjectName("assessmentReason")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
         for i, (_, tip) in enumerate(COLUMNS):
             self.table.horizontalHeaderItem(i).setToolTip(tip)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.use_button = QPushButton("Use this rate")
@@ -106,6 +110,7 @@ class AssessmentResultView(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.chosen_label)
+        layout.addStretch(1)
         self.result: Assessment | None = None
         self.show_result(None)
 
@@ -144,9 +149,12 @@ class AssessmentResultView(QWidget):
                     item.setFont(bold)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnsToContents()
+        for col in range(self.table.columnCount()):  # breathing room between the numbers
+            self.table.setColumnWidth(col, self.table.columnWidth(col) + COLUMN_PADDING_PX)
         self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(rows))) + 2 * self.table.frameWidth()
+        height = self.table.horizontalHeader().sizeHint().height() + sum(self.table.rowHeight(r) for r in range(len(rows))) + 2 * self.table.frameWidth()
         self.table.setFixedHeight(height)
+        self.table.setMinimumWidth(min(sum(self.table.columnWidth(c) for c in range(self.table.columnCount())) + 2 * self.table.frameWidth(), 1000))
 
     def _choose(self, bpm: float | None) -> None:
         if bpm is None:

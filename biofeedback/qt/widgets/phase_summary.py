@@ -13,7 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from biofeedback.core.assessment import PhaseStats
+from biofeedback.core.assessment import PhaseStats, describe_session
+
+#: Space added to each column beyond its contents, px.
+COLUMN_PADDING_PX = 14
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Phase", "The part of the session."),
@@ -55,25 +58,32 @@ class PhaseSummaryView(QWidget):
         self.headline.setFont(font)
         self.note = QLabel("")
         self.note.setWordWrap(True)
+        self.story = QLabel("")
+        self.story.setWordWrap(True)
+        self.story.setObjectName("sessionStory")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
         for i, (_, tip) in enumerate(COLUMNS):
             self.table.horizontalHeaderItem(i).setToolTip(tip)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        layout.addWidget(self.story)
         layout.addWidget(self.table)
         layout.addWidget(self.note)
+        layout.addStretch(1)
         self.show_stats([])
 
     def show_stats(self, stats: Sequence[PhaseStats], stopped_early: bool = False) -> None:
         """Show the phases (an empty list: nothing yet)."""
         self.headline.setText("Session summary" if stats else "No session yet")
+        self.story.setText(describe_session(stats))
         notes = ["In brackets: the change from the baseline, where you breathed as you liked."] if any(s.phase == "baseline" for s in stats) else []
         if stopped_early:
             notes.append("The session was stopped early; the phases so far are shown.")
@@ -86,6 +96,9 @@ class PhaseSummaryView(QWidget):
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnsToContents()
+        for col in range(self.table.columnCount()):  # breathing room between the numbers
+            self.table.setColumnWidth(col, self.table.columnWidth(col) + COLUMN_PADDING_PX)
         self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(stats))) + 2 * self.table.frameWidth()
+        height = self.table.horizontalHeader().sizeHint().height() + sum(self.table.rowHeight(r) for r in range(len(stats))) + 2 * self.table.frameWidth()
         self.table.setFixedHeight(height)
+        self.table.setMinimumWidth(min(sum(self.table.columnWidth(c) for c in range(self.table.columnCount())) + 2 * self.table.frameWidth(), 1000))
