@@ -74,9 +74,12 @@ class _Ticker(SessionListener):
     """Ticks the runner on every notification, at the notification's time, and lets the demo
     follow each new pacer.
 
-    The protocol's time is the data's: a source that falls behind a fast clock (the demo at 200x
-    on a busy machine) or a strap that goes quiet holds the protocol back with it, so every block
-    holds the breaths it was meant to hold.
+    The protocol's time is the data's: it begins with the first notification, and a source that
+    falls behind a fast clock (the demo at 200x on a busy machine) or a strap that goes quiet holds
+    the protocol back with it, so every block holds the breaths it was meant to hold. (The demo's
+    notifications come at times its seed fixes, but which one comes first depends on how long the
+    source took to start on the session clock, so two runs of one seed can differ a little;
+    :func:`run_without_clock` is exactly repeatable.)
     """
 
     def __init__(self, runner: ProtocolRunner, source: Source, core: SessionCore) -> None:
@@ -84,6 +87,8 @@ class _Ticker(SessionListener):
         self._followed = (core.pacer, core.pacer_start)
 
     def sample_received(self, sample: Sample) -> None:
+        if not self.runner.started:  # the protocol begins with the first heartbeat's notification
+            self.runner.start(sample.t)
         self.runner.on_sample(sample)
         self.runner.tick(sample.t)
         self.follow()
@@ -107,7 +112,8 @@ def run_headless(args: argparse.Namespace, plan, out: Path | None) -> tuple[Prot
     from biofeedback.sources.driver import drive
 
     source = make_source(args.source, column=getattr(args, "column", None))
-    clock = _YieldingClock(SessionClock(args.speed))
+    session_clock = SessionClock(args.speed)
+    clock = _YieldingClock(session_clock)
     core = make_core(args.speed, out, args.person, pacer=None)
     runner = ProtocolRunner(core, plan)
     ticker = _Ticker(runner, source, core)
@@ -118,11 +124,12 @@ def run_headless(args: argparse.Namespace, plan, out: Path | None) -> tuple[Prot
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        # the session starts with its source, not while the process was still starting: at 200x a
+        # tenth of a second of start-up would be 20 s of the demo's notifications skipped
+        session_clock.restart()
         core.source_started(source.describe(), clock.now(), keep_recording=True)
         if not core.recording:
             raise cli.UsageError("No session file could be made, so the protocol did not start.")
-        runner.start(clock.now())
-        ticker.follow()
         try:
             await drive(source, core, clock, stop=stop, on_tick=ticker.going)
         finally:
@@ -148,10 +155,7 @@ def run_without_clock(source, core: SessionCore, runner: ProtocolRunner) -> Prot
     the demo follows every pacer it sets: what ``assess`` and ``protocol`` do, minus the waiting.
     For benchmarks and pictures; ``source`` must be a :class:`~biofeedback.sources.demo.DemoSource`.
     """
-    ticker = _Ticker(runner, source, core)
-    core.listener = ticker
-    runner.start(0.0)
-    ticker.follow()
+    core.listener = _Ticker(runner, source, core)
     for t in source.notification_times():
         core.on_event(source.next_sample(t), t)
         if runner.finished:
