@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from biofeedback.core import coherence as coh
-from biofeedback.core.artifacts import ArtifactKind, CausalDetector
+from biofeedback.core.artifacts import THRESHOLD_WINDOW, ArtifactKind, CausalDetector
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.timeline import BeatBatch
 
@@ -41,6 +41,10 @@ RMSSD_MIN_S = 30.0
 
 #: Window over which the artefact share and times are reported, s.
 ARTIFACT_WINDOW_S = 120.0
+
+#: Beats fed before the longest window when priming: twice the detector's threshold window, after
+#: which its running quartiles, median and skip state are those of the full run.
+_PRIME_MARGIN_BEATS = 2 * THRESHOLD_WINDOW
 
 #: Beats the buffer holds before it compacts (about 17 minutes at 120 beats/min).
 _CAPACITY = 2048
@@ -145,6 +149,27 @@ class LiveAnalyzer:
         self._pacer_period_s = None if settings is None else settings.period_s
 
     # ---- input
+
+    def prime(self, times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> LiveMetrics | None:
+        """Start mid-recording: the state after these beats were fed one by one (the pacer is
+        kept). Returns the metrics after the last beat, or None without beats.
+
+        Only the beats that can still change what is shown are fed: those of the last
+        :data:`ARTIFACT_WINDOW_S` (the longest window) and :data:`_PRIME_MARGIN_BEATS` before
+        them, by which the detector's windows hold exactly what they held in the full run.
+        """
+        times = np.asarray(times_s, dtype=np.float64)
+        rr = np.asarray(rr_ms, dtype=np.float64)
+        starts = np.asarray(segment_start, dtype=bool)
+        period = self._pacer_period_s
+        self.__init__()
+        self._pacer_period_s = period
+        if not len(times):
+            return None
+        first = max(int(np.searchsorted(times, times[-1] - ARTIFACT_WINDOW_S)) - _PRIME_MARGIN_BEATS, 0)
+        for t, r, s in zip(times[first:].tolist(), rr[first:].tolist(), starts[first:].tolist()):
+            self._add_beat(t, r, s)
+        return self._metrics()
 
     def add_batch(self, batch: BeatBatch) -> LiveMetrics | None:
         """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
