@@ -37,6 +37,7 @@ from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import Battery, BloodPressure, Sample, SourceChange, SourceEvent, Status
 from biofeedback.core.session import PLOT_CAPACITY, BeatHistory, RecordedState, SessionCore, pacer_from_record
 from biofeedback.core.session_summary import coherence_windows, level_codes
+from biofeedback.core.summary import COHERENCE_STEP_S
 from biofeedback.core.timeline import BeatBatch, BeatTimeline, Gap
 
 #: Playback speeds offered, slowest first (x real time).
@@ -77,7 +78,7 @@ def rebuild_session(events: Sequence[SourceEvent], source_changes: Sequence[Sour
     event, the :class:`BeatBatch` it added (blood-pressure readings add none).
     """
     timeline = BeatTimeline()
-    add, mark_break = timeline.add_event, timeline.mark_break
+    add, add_event, mark_break = timeline.add, timeline.add_event, timeline.mark_break
     breaks = sorted(c.t for c in source_changes)
     next_break = breaks.pop(0) if breaks else math.inf
     batches: list[BeatBatch] = []
@@ -86,7 +87,10 @@ def rebuild_session(events: Sequence[SourceEvent], source_changes: Sequence[Sour
         while event.t >= next_break:
             mark_break(next_break)
             next_break = breaks.pop(0) if breaks else math.inf
-        append(_EMPTY if isinstance(event, BloodPressure) else add(event))
+        if type(event) is Sample:  # nine events in ten: skip add_event's dispatch
+            append(add(event))
+        else:
+            append(_EMPTY if isinstance(event, BloodPressure) else add_event(event))
     return timeline, batches
 
 
@@ -122,7 +126,11 @@ class Overview:
 
 
 def make_overview(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray, gaps: Sequence[Gap], start_s: float, end_s: float, bins: int = OVERVIEW_BINS) -> Overview:
-    """Heart-rate envelope per column and coherence level per window, on artefact-corrected beats."""
+    """Heart-rate envelope per column and coherence level per window, on artefact-corrected beats.
+
+    The coherence windows are those of the summary (64 s every 10 s), thinned on long
+    recordings to about one per column: a day holds 8640 of them and the strip 1600 columns.
+    """
     fixed = artifacts.correct(times_s, rr_ms, segment_start)
     t, rr = fixed.times_s, fixed.rr_ms
     span = max(end_s - start_s, 1e-9)
@@ -139,7 +147,7 @@ def make_overview(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndar
     low[empty] = high[empty] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(empty, np.nan, sums / np.maximum(counts, 1))
-    level_t, ratios = coherence_windows(t, rr, fixed.segment_start)
+    level_t, ratios = coherence_windows(t, rr, fixed.segment_start, step_s=max(COHERENCE_STEP_S, span / bins))
     return Overview(start_s, end_s, (edges[:-1] + edges[1:]) / 2.0, low, high, mean, level_t, level_codes(ratios), tuple(gaps))
 
 
@@ -180,7 +188,8 @@ class ReviewRecording:
         # Items in time order. Notifications keep their file order (the reader lets one run up to
         # 1 ms behind the previous); at equal times a pacer change comes first, as live a new
         # pacer applies to the beats after it.
-        event_t = np.maximum.accumulate(np.array([e.t for e in events], dtype=np.float64)) if len(events) else np.empty(0)
+        arrival = np.array([e.t for e in events], dtype=np.float64)
+        event_t = np.maximum.accumulate(arrival) if len(events) else arrival
         others = [(t, _PACER, i, s) for i, (t, s) in enumerate(pacer_changes)]
         others += [(r.t, _RATING, i, r) for i, r in enumerate(ratings)]
         others += [(p.t, _PHASE, i, p) for i, p in enumerate(phases)]
@@ -189,24 +198,30 @@ class ReviewRecording:
         all_seq = np.concatenate([np.arange(len(events)), np.array([o[2] for o in others], dtype=np.int64)])
         order = np.lexsort((all_seq, all_kind, all_t))
         payloads = list(events) + [o[3] for o in others]
-        self.items: list[tuple[int, Any]] = [(k, payloads[j]) for k, j in zip(all_kind[order].tolist(), order.tolist())]
+        #: What each item is (notification, pacer change, rating, phase), and the item itself.
+        self.item_kind = all_kind[order]
+        self.item_payload: list[Any] = [payloads[j] for j in order.tolist()]
         self.item_t = all_t[order]
-        kinds = all_kind[order]
+        kinds = self.item_kind
         #: For each item, the index of its event in ``events`` (-1 for other items).
         self.item_event = np.where(kinds == _SOURCE, all_seq[order], -1)
         self._batches = batches
         added_per_event = np.array([len(b.times) for b in batches], dtype=np.int64)
-        added = np.where(self.item_event >= 0, added_per_event[np.maximum(self.item_event, 0)] if len(batches) else 0, 0)
+        is_event = self.item_event >= 0
+        added = np.zeros(len(order), dtype=np.int64)
+        added[is_event] = added_per_event[self.item_event[is_event]]
         #: Beats known after each item.
         self.beats_after = np.cumsum(added)
-        #: The items that add beats: each is one update of the live analyser.
+        #: The items that add beats: each is one update of the live analyser, at ``batch_t``
+        #: (the newest beat's time), ``batch_latency`` after that beat.
         self.batch_items = np.flatnonzero(added > 0)
-        self.batch_t = np.array([self.item_batch(i).times[-1] for i in self.batch_items.tolist()], dtype=np.float64)
-        self.batch_latency = np.array([self.items[i][1].t for i in self.batch_items.tolist()], dtype=np.float64) - self.batch_t
+        self.batch_t = times[self.beats_after[self.batch_items] - 1]
+        self.batch_latency = arrival[self.item_event[self.batch_items]] - self.batch_t
 
         codes = {Status: 1, Battery: 2, Sample: 3, BloodPressure: 4}
         event_code = np.array([codes.get(type(e), 0) for e in events], dtype=np.int8)
-        item_code = np.where(self.item_event >= 0, event_code[np.maximum(self.item_event, 0)] if len(events) else 0, 0)
+        item_code = np.zeros(len(order), dtype=np.int8)
+        item_code[is_event] = event_code[self.item_event[is_event]]
         self.status_items = np.flatnonzero(item_code == 1)
         self.battery_items = np.flatnonzero(item_code == 2)
         self.sample_items = np.flatnonzero(item_code == 3)
@@ -270,17 +285,17 @@ class ReviewRecording:
     def pacer_at(self, end: int) -> tuple[PacerSettings | None, float]:
         """The pacer in force after the first ``end`` items, and when its breath began."""
         i = self._last(self.pacer_items, end)
-        return (None, 0.0) if i is None else (self.items[i][1], float(self.item_t[i]))
+        return (None, 0.0) if i is None else (self.item_payload[i], float(self.item_t[i]))
 
     def state_at(self, end: int, coherence: np.ndarray | None) -> RecordedState:
         """What the session showed after its first ``end`` items, besides beats and markers."""
 
         def last(indices: np.ndarray):
             i = self._last(indices, end)
-            return None if i is None else self.items[i][1]
+            return None if i is None else self.item_payload[i]
 
         def upto(indices: np.ndarray) -> tuple:
-            return tuple(self.items[i][1] for i in indices[: int(np.searchsorted(indices, end))].tolist())
+            return tuple(self.item_payload[i] for i in indices[: int(np.searchsorted(indices, end))].tolist())
 
         battery = last(self.battery_items)
         k = int(np.searchsorted(self.batch_items, end)) - 1
@@ -459,7 +474,7 @@ class CoherenceTrack:
             # pacer changes since the last batch, as the live core applied them
             pacer_end = int(np.searchsorted(rec.pacer_items, item))
             if pacer_end and rec.pacer_items[pacer_end - 1] > self._pacer_item:
-                self._analyzer.set_pacer(rec.items[int(rec.pacer_items[pacer_end - 1])][1])
+                self._analyzer.set_pacer(rec.item_payload[int(rec.pacer_items[pacer_end - 1])])
             self._pacer_item = item
             metrics = self._analyzer.add_batch(rec.item_batch(item))
             if metrics.coherence is not None:
@@ -576,9 +591,10 @@ class ReviewSession:
         core = self.core
         for marker in self._markers_between(self.position, t):
             core.replay_marker(marker)
+        kinds, payloads, item_t = rec.item_kind, rec.item_payload, rec.item_t
         for i in range(self._cursor, end):
-            kind, payload = rec.items[i]
-            now = float(rec.item_t[i])
+            kind, payload = kinds[i], payloads[i]
+            now = float(item_t[i])
             if kind == _SOURCE:
                 if not isinstance(payload, BloodPressure):
                     self.timeline.expect(rec.item_batch(i))

@@ -153,13 +153,13 @@ def _finite(value: Any, digits: int = 3) -> float | None:
     return round(value, digits) if math.isfinite(value) else None
 
 
-def coherence_windows(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def coherence_windows(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray, step_s: float = COHERENCE_STEP_S) -> tuple[np.ndarray, np.ndarray]:
     """The whole-recording coherence windows of corrected beats: (end time s, ratio) of each.
 
-    Windows of :data:`coherence.WINDOW_S` every :data:`COHERENCE_STEP_S` s within each segment,
-    on one spline per segment (as :func:`biofeedback.core.summary.analyze` computes them).
+    Windows of :data:`coherence.WINDOW_S` every ``step_s`` within each segment, on one spline
+    per segment (as :func:`biofeedback.core.summary.analyze` computes them).
     """
-    step = int(round(COHERENCE_STEP_S * coherence.RESAMPLE_HZ))
+    step = max(int(round(step_s * coherence.RESAMPLE_HZ)), 1)
     first = int(coherence.WINDOW_S * coherence.RESAMPLE_HZ) - 1
     ends, ratios = [], []
     for s, e in hrv.segment_bounds(np.asarray(segment_start, dtype=bool)):

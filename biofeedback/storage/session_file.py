@@ -627,7 +627,7 @@ def read_session(path: str | os.PathLike[str]) -> SessionData:
             sample = _new(Sample)
             _set_t(sample, time)
             _set_hr(sample, None if hr == b"null" else int(hr))
-            _set_rr(sample, tuple(map(float, rr.split(b","))) if rr else ())
+            _set_rr(sample, () if not rr else (float(rr),) if b"," not in rr else tuple(map(float, rr.split(b","))))
             _set_contact(sample, contacts[contact])
             _set_energy(sample, int(energy) if energy else None)
             append(sample)
