@@ -46,6 +46,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 #: Columns of the overview strip: plenty for a 4K screen, cheap to draw.
 OVERVIEW_BINS = 1600
 
+#: Narrowest column of the overview's heart rate, s: two beats even at 60 beats/min.
+COLUMN_MIN_S = 2.0
+
 #: "Previous marker" skips a marker this close behind the playhead (s of session time), so that
 #: pressing it while playing goes to the one before, as in media players.
 MARKER_BACK_S = 1.5
@@ -128,12 +131,14 @@ class Overview:
 def make_overview(times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray, gaps: Sequence[Gap], start_s: float, end_s: float, bins: int = OVERVIEW_BINS) -> Overview:
     """Heart-rate envelope per column and coherence level per window, on artefact-corrected beats.
 
-    The coherence windows are those of the summary (64 s every 10 s), thinned on long
-    recordings to about one per column: a day holds 8640 of them and the strip 1600 columns.
+    Columns are at least :data:`COLUMN_MIN_S` wide, so that each holds beats. The coherence
+    windows are those of the summary (64 s every 10 s), thinned on long recordings to about one
+    per column: a day holds 8640 of them and the strip 1600 columns.
     """
     fixed = artifacts.correct(times_s, rr_ms, segment_start)
     t, rr = fixed.times_s, fixed.rr_ms
     span = max(end_s - start_s, 1e-9)
+    bins = int(max(min(bins, span / COLUMN_MIN_S), 1))
     edges = start_s + span * np.arange(bins + 1) / bins
     col = np.clip(((t - start_s) / span * bins).astype(np.int64), 0, bins - 1)
     hr = 60000.0 / rr
