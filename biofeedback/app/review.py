@@ -82,8 +82,11 @@ class ReviewView:
         self.controller.close()
 
 
-def open_review(path: Path, data: Any = None, settings: Any = None) -> ReviewView:
-    """Build the review window for the recording at ``path`` (``data``: it already read)."""
+def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: Any = None) -> ReviewView:
+    """Build the review window for the recording at ``path`` (``data``: it already read).
+
+    ``settings``: the window's preferences (default: the person's, never saving a pacer);
+    ``monotonic``: the real clock the playhead runs on (tests wind one by hand)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QDockWidget
@@ -104,7 +107,7 @@ def open_review(path: Path, data: Any = None, settings: Any = None) -> ReviewVie
     core = SessionCore(LiveAnalyzer(None), pacer=None, person=recording.person)
     is_session_file = data.header.get("format") == FORMAT_NAME
     annotations = SessionAppender(path, data.latest_t) if is_session_file else None
-    review = ReviewController(recording, core, annotations, (SessionFileError, OSError))
+    review = ReviewController(recording, core, annotations, (SessionFileError, OSError), **({} if monotonic is None else {"monotonic": monotonic}))
     controller = SessionController(review.clock, core)
     window = _window_with(controller, settings if settings is not None else _review_settings())
     window.setWindowTitle(f"Biofeedback: reviewing {path.name}")
@@ -156,6 +159,9 @@ def open_review(path: Path, data: Any = None, settings: Any = None) -> ReviewVie
     def moment_shown() -> None:  # what the window only learns from live signals
         window.hr_plot.set_markers(controller.markers)
         window.beats_label.setText(f"{controller.beat_count} beats")
+        window.quality_panel.show_delay(controller.beat_latency_s)
+        if controller.status is None:  # before the recording said anything about its link
+            window.status_label.setText(f"Reviewing {path.name}.")
         _show_recorded_pacer(window.controls.pacer_box, controller.pacer)
 
     controller.session_reset.connect(moment_shown)

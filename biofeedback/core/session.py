@@ -465,12 +465,13 @@ class SessionCore:
                 self.coherence_history.append((self.metrics.t, self.metrics.coherence))
         listener = self.listener
         listener.reset()
-        if state.status is not None:
-            listener.status_changed(state.status)
         if state.battery is not None:
             listener.battery_changed(state.battery)
-        if state.sample is not None:
-            listener.sample_received(state.sample)
+        # the last status and notification in the order they came (a lost link after the last
+        # notification clears what it showed; a notification after a status shows it again)
+        told = [(x.t, i, x) for i, x in enumerate((state.status, state.sample)) if x is not None]
+        for _, _, said in sorted(told, key=lambda x: (x[0], x[1])):
+            listener.status_changed(said) if isinstance(said, Status) else listener.sample_received(said)
         if self.metrics is not None:
             listener.metrics_updated(self.metrics)
 
