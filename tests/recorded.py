@@ -3,6 +3,7 @@ records one (the session core writing a session file), without a clock or a thre
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from biofeedback.core.annotations import Rating
@@ -11,7 +12,7 @@ from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import LinkState, SourceInfo, SourceKind, Status
 from biofeedback.core.session import SessionCore
 from biofeedback.sources.demo import DemoSource
-from biofeedback.storage.session_file import open_recording
+from biofeedback.storage.session_file import SessionWriter, make_header
 
 STRAP_LIKE = SourceInfo(SourceKind.STRAP, "ble:A0:9E:1A:00:00:01", live=True, recorded_by_default=True, device={"name": "Polar H10 0A1B2C3D"}, name="Polar H10")
 
@@ -26,22 +27,35 @@ def record_demo(
     markers: tuple[tuple[float, str], ...] = ((95.0, "phone rang"), (260.0, "eyes closed")),
     pacer_change: tuple[float, float] | None = (200.0, 5.5),
     drop: tuple[float, float] | None = (150.0, 158.0),
-    ratings: bool = True,
+    ratings: bool | tuple[Rating, Rating] = True,
+    resonance: float = 5.5,
+    started: dt.datetime | None = None,
 ) -> Path:
     """Record ``duration_s`` of the demo (breathing with the pacer) into ``path``.
 
     Between ``drop`` times the strap is out of reach (a lost status, no notifications: a gap).
+    ``ratings``: the default before and after, none (False), or these two. ``started``: the
+    wall-clock start written in the header (default now).
     """
-    demo = DemoSource.from_query(f"seed={seed}&pace={pace}", f"demo?seed={seed}")
+    demo = DemoSource.from_query(f"seed={seed}&pace={pace}&resonance={resonance}", f"demo?seed={seed}")
     pacer = PacerSettings.from_rate(pace)
     demo.follow_pacer(pacer, 0.0)
     from biofeedback.app.session import SOFTWARE
 
-    core = SessionCore(LiveAnalyzer(pacer), lambda start: open_recording(path, start, SOFTWARE), pacer=pacer, person=person)
+    def open_sink(start):
+        header = make_header(start.source.spec, dict(start.source.device), {}, SOFTWARE, start.t, person=start.person, source_info=start.source)
+        if started is not None:
+            header["started_utc"] = started.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds")
+            header["utc_offset_min"] = int(started.utcoffset().total_seconds() // 60) if started.utcoffset() else 0
+        return SessionWriter(path, header)
+
+    if ratings is True:
+        ratings = (Rating(0.0, "before", pain=6, stress=7, mood=2), Rating(duration_s, "after", pain=3, stress=2, mood=4))
+    core = SessionCore(LiveAnalyzer(pacer), open_sink, pacer=pacer, person=person)
     core.source = STRAP_LIKE
     core.start_recording(0.0)
     if ratings:
-        core.add_rating(Rating(0.0, "before", pain=6, stress=7, mood=2))
+        core.add_rating(ratings[0])
     pending_markers = sorted(markers)
     dropped = False
     for t in demo.notification_times():
@@ -65,6 +79,6 @@ def record_demo(
         core.on_event(sample, t)
         core.tick(t)
     if ratings:
-        core.add_rating(Rating(duration_s, "after", pain=3, stress=2, mood=4))
+        core.add_rating(ratings[1])
     core.stop_recording(duration_s)
     return path

@@ -62,13 +62,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from biofeedback.app import analyze, gui, record, review, scan, sessions
+    from biofeedback.app import analyze, gui, library, record, review, scan, sessions
 
     parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
     parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     gui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
-    for command in (record, analyze, scan, sessions, review):
+    for command in (record, analyze, scan, sessions, review, library):
         command.add_parser(sub)
     return parser

@@ -20,6 +20,10 @@ from biofeedback.core.review import SPEEDS
 
 log = logging.getLogger("biofeedback")
 
+#: The review window's least height, px: the supervisor view's plots at their least, the bar, and
+#: a 1280x720 screen's panels around it.
+REVIEW_MIN_HEIGHT = 560
+
 
 def review_speed(text: str) -> float:
     value = cli.finite_number(text, "the speed")
@@ -111,6 +115,7 @@ def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: A
     controller = SessionController(review.clock, core)
     window = _window_with(controller, settings if settings is not None else _review_settings())
     window.setWindowTitle(f"Biofeedback: reviewing {path.name}")
+    window.setMinimumSize(1024, REVIEW_MIN_HEIGHT)  # the plots give up what the review bar needs, to fit 1280x720
 
     # what a review cannot do: record, change the recorded pacer
     window.record_action.setEnabled(False)

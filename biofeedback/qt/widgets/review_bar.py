@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 from biofeedback.core.review import SPEEDS, Overview
 from biofeedback.qt import palette
 
-#: Height of the strip's parts, px: marker flags, heart rate, coherence band.
-FLAG_PX, HR_PX, BAND_PX = 18, 56, 14
+#: Height of the strip's parts, px: marker flags, heart rate, coherence band. Compact, so the
+#: window with the bar still fits a 1280x720 screen.
+FLAG_PX, HR_PX, BAND_PX = 16, 44, 14
 #: Room for the strip's words on the left ("bpm", "coherence"), px.
 LABEL_PX = 74
 #: Step of the arrow keys and of the back and forward buttons, s; with Shift.
@@ -74,7 +75,7 @@ class OverviewStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(FLAG_PX + HR_PX + BAND_PX + 22)
+        self.setMinimumHeight(FLAG_PX + HR_PX + BAND_PX + 16)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -152,7 +153,7 @@ class OverviewStrip(QWidget):
             self._paint_markers(p, r)
             # time labels
             p.setPen(a.text_dim)
-            below = QRectF(r.left(), r.bottom() + 2, r.width(), 18)
+            below = QRectF(r.left(), r.bottom() + 1, r.width(), 15)
             p.drawText(below, Qt.AlignmentFlag.AlignLeft, clock_text(ov.start_s))
             p.drawText(below, Qt.AlignmentFlag.AlignRight, clock_text(ov.end_s))
             self._paint_playhead(p, r)
@@ -364,8 +365,15 @@ class ReviewBar(QWidget):
         self.markers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.markers_menu = QMenu(self.markers_button)
         self.markers_button.setMenu(self.markers_menu)
-        self.hint = QLabel("Reviewing a recorded session. Drag in the strip to move; M marks this moment.")
+        self.hint = QLabel("Drag in the strip to move · M marks this moment")
         self.hint.setObjectName("reviewHint")
+        self.hint.setToolTip(
+            "Reviewing a recorded session: the screens show what they showed at that moment.\n"
+            "Space or K: play and pause. Left, Right: 5 s (with Shift: 1 minute). Home, End.\n"
+            "[ and ]: slower, faster. Page Up, Page Down: previous and next marker. M: mark this moment."
+        )
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the window
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         transport = QHBoxLayout()
         for w in (self.previous_button, self.back_button, self.play_button, self.forward_button, self.next_button):
@@ -376,11 +384,10 @@ class ReviewBar(QWidget):
         transport.addWidget(QLabel("Speed"))
         transport.addWidget(self.speed_box)
         transport.addWidget(self.markers_button)
-        transport.addStretch(1)
-        transport.addWidget(self.hint)
+        transport.addWidget(self.hint, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(4)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setSpacing(2)
         layout.addWidget(self.strip)
         layout.addLayout(transport)
         self._end = 0.0
