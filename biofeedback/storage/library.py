@@ -292,7 +292,7 @@ class Library:
             elif healthy and existed and version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 healthy = False  # tables but no version: not ours
         except sqlite3.DatabaseError as exc:
-            log.warning("The library index %s cannot be read (%s); it is rebuilt from the session files.", self.index_path, exc)
+            log.debug("The library index %s cannot be read (%s); it is rebuilt from the session files.", self.index_path, exc)
             healthy, db, version = False, None, None
         # an index that existed but was empty, foreign, damaged or of another schema: made anew
         self.rebuilt = existed and not (healthy and version == SCHEMA_VERSION)
@@ -346,7 +346,7 @@ class Library:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
-            log.warning("The library index failed (%s); rebuilding it from the session files.", exc)
+            log.debug("The library index failed (%s); rebuilding it from the session files.", exc)
             self._rebuild()
             self._sync(None)
             return self._db.execute(sql, tuple(args)).fetchall()
@@ -394,7 +394,7 @@ class Library:
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
-            log.warning("The library index failed (%s); rebuilding it from the session files.", exc)
+            log.debug("The library index failed (%s); rebuilding it from the session files.", exc)
             self._rebuild()
             return self._sync(progress)
 
