@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -85,6 +85,8 @@ class OverviewStrip(QWidget):
         self.position = 0.0
         self.appearance = palette.DARK
         self._hr_range = (50.0, 90.0)
+        self._picture: QPixmap | None = None
+        self._picture_key: tuple = ()
 
     # ---- data
 
@@ -104,8 +106,11 @@ class OverviewStrip(QWidget):
 
     def set_position(self, t: float) -> None:
         if t != self.position:
-            self.position = t
-            self.update()
+            old_x, self.position = self.x_of(self.position), t
+            new_x = self.x_of(t)
+            # only the strips under the old and the new playhead are painted again
+            for x in (old_x, new_x):
+                QWidget.update(self, int(x) - 8, 0, 17, self.height())
 
     def apply_appearance(self, appearance: palette.Appearance) -> None:
         self.appearance = appearance
@@ -132,10 +137,31 @@ class OverviewStrip(QWidget):
     # ---- painting
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt's name)
-        a = self.appearance
+        """The still picture (drawn once per size, overview, markers and appearance), then the
+        playhead over it: moving the playhead repaints a line, not 1600 columns."""
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio)
+        if self._picture is None or self._picture_key != key:
+            self._picture = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+            self._picture.setDevicePixelRatio(ratio)
+            self._picture_key = key
+            self._paint_still(self._picture)
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._picture)
+        if self.overview is not None:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._paint_playhead(p, self._plot_rect())
+        p.end()
+
+    def update(self, *args) -> None:  # what changed is drawn again; the playhead alone is not "still"
+        self._picture = None
+        super().update(*args)
+
+    def _paint_still(self, target: QPixmap) -> None:
+        a = self.appearance
+        p = QPainter(target)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), a.plot)
+        p.fillRect(QRectF(0, 0, self.width(), self.height()), a.plot)
         r = self._plot_rect()
         hr_top, band_top = r.top() + FLAG_PX, r.top() + FLAG_PX + HR_PX
         small = QFont(self.font())
@@ -151,12 +177,10 @@ class OverviewStrip(QWidget):
             self._paint_heart_rate(p, hr_top, lo, hi)
             self._paint_gaps(p, r)
             self._paint_markers(p, r)
-            # time labels
             p.setPen(a.text_dim)
             below = QRectF(r.left(), r.bottom() + 1, r.width(), 15)
             p.drawText(below, Qt.AlignmentFlag.AlignLeft, clock_text(ov.start_s))
             p.drawText(below, Qt.AlignmentFlag.AlignRight, clock_text(ov.end_s))
-            self._paint_playhead(p, r)
         p.setPen(QPen(a.grid, 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r.adjusted(0, FLAG_PX, 0, 0))
