@@ -123,12 +123,22 @@ def test_a_seek_does_not_replay_from_the_start(recorded, monkeypatch):
 def test_a_trend_not_computed_yet_fills_in_to_what_live_showed(recorded):
     times, live = live_run(read_session(recorded))
     recording = ReviewRecording.from_session(read_session(recorded))
-    review = ReviewSession(recording, SessionCore(LiveAnalyzer(None), pacer=None))
+    review = ReviewSession(recording, SessionCore(LiveAnalyzer(None), pacer=None), trend_window_s=120.0)
     review.seek(380.0)  # nothing computed yet
     assert review.trend_incomplete and len(review.core.coherence_series()[0]) <= 1
-    while not review.fill_coherence(50):
-        pass
     i = int(np.searchsorted(times, 380.0, side="right")) - 1
+    live_t, live_c = live[i].coherence
+    steps = 0
+    while not review.fill_coherence(10):
+        steps += 1
+    # first what the screens show (the last 120 s here), exactly as live
+    t, c = review.core.coherence_series(since=380.0 - 120.0)
+    shown = live_t >= t[0]
+    np.testing.assert_array_equal(t, live_t[shown])
+    np.testing.assert_array_equal(c, live_c[shown])
+    assert review.trend_incomplete and steps < 20  # about 120 updates, not the 380 before the playhead
+    while review.trend_incomplete:
+        review.fill_coherence(10)
     for mine, theirs in zip(review.core.coherence_series(), live[i].coherence):
         np.testing.assert_array_equal(mine, theirs)
 
@@ -137,7 +147,7 @@ def test_the_track_starts_where_the_playhead_needs_it(recorded):
     recording = ReviewRecording.from_session(read_session(recorded))
     track = CoherenceTrack(recording)
     end = recording.batches_until(recording.items_until(300.0))
-    track.focus(end - 50, end)
+    track.focus((end - 50, end))
     track.step(50)
     assert track.complete_between(end - 50, end) and not track.known[: end - 50].any()
     while track.step(1000):

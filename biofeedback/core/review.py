@@ -46,6 +46,9 @@ SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 #: Columns of the overview strip: plenty for a 4K screen, cheap to draw.
 OVERVIEW_BINS = 1600
 
+#: How much of the coherence trend the screens show, s (the supervisor's trend plot: 10 minutes).
+TREND_WINDOW_S = 600.0
+
 #: Narrowest column of the overview's heart rate, s: two beats even at 60 beats/min.
 COLUMN_MIN_S = 2.0
 
@@ -435,6 +438,7 @@ class CoherenceTrack:
         self._at = 0  # next batch to compute
         self._analyzer: LiveAnalyzer | None = None  # in the state after batch _at - 1
         self._pacer_item = -1
+        self._wanted: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
         return len(self.known)
@@ -446,12 +450,19 @@ class CoherenceTrack:
     def complete_between(self, first: int, end: int) -> bool:
         return bool(self.known[first:end].all())
 
-    def focus(self, first: int, end: int) -> None:
-        """Compute batches ``first``..``end`` next (those the trend shows at the playhead). Cheap:
-        the analyser is primed there on the next :meth:`step`."""
-        missing = np.flatnonzero(~self.known[first:end])
-        if len(missing) and first + int(missing[0]) != self._at:
-            self._at, self._analyzer = first + int(missing[0]), None
+    def focus(self, *ranges: tuple[int, int]) -> None:
+        """Compute these ranges of batches next, in this order (what the trend shows at the
+        playhead first), then go on from there. Cheap: the work happens in :meth:`step`."""
+        self._wanted = [r for r in ranges if r[1] > r[0]]
+
+    def _next_wanted(self) -> int | None:
+        while self._wanted:
+            first, end = self._wanted[0]
+            missing = np.flatnonzero(~self.known[first:end])
+            if len(missing):
+                return first + int(missing[0])
+            self._wanted.pop(0)
+        return None
 
     def _move_to(self, batch: int) -> None:
         rec = self._recording
@@ -469,7 +480,10 @@ class CoherenceTrack:
         done = 0
         rec = self._recording
         while done < batches and not self.complete:
-            if self._at >= len(self.known) or self.known[self._at]:
+            wanted = self._next_wanted()
+            if wanted is not None and (wanted != self._at or self._analyzer is None):
+                self._move_to(wanted)
+            elif self._at >= len(self.known) or self.known[self._at]:
                 unknown = np.flatnonzero(~self.known[self._at :])
                 self._move_to(self._at + int(unknown[0]) if len(unknown) else int(np.flatnonzero(~self.known)[0]))
             elif self._analyzer is None:
@@ -551,7 +565,9 @@ class ReviewSession:
         annotations: Any = None,
         track: CoherenceTrack | None = None,
         annotation_errors: tuple[type[BaseException], ...] = (OSError,),
+        trend_window_s: float = TREND_WINDOW_S,
     ) -> None:
+        self.trend_window_s = trend_window_s
         self.recording = recording
         self.core = core
         self.timeline = RecordedTimeline(recording)
@@ -576,9 +592,12 @@ class ReviewSession:
         t = min(max(t, rec.start_s), rec.end_s)
         end = rec.items_until(t)
         batches = rec.batches_until(end)
-        self.track.focus(max(batches - PLOT_CAPACITY, 0), batches)
+        held = max(batches - PLOT_CAPACITY, 0)
+        shown = max(int(np.searchsorted(rec.batch_t, t - self.trend_window_s)) - 1, held)
+        self.track.focus((shown, batches), (held, shown))
         rows = self.track.rows_before(batches)
-        self.trend_incomplete = not self.track.complete_between(max(batches - PLOT_CAPACITY, 0), batches)
+        self._trend_ranges = [(shown, batches), (held, batches)]
+        self.trend_incomplete = not self.track.complete_between(held, batches)
         pacer, pacer_start = rec.pacer_at(end)
         state = rec.state_at(end, rows)
         self.timeline.seek(state.beats)
@@ -617,15 +636,18 @@ class ReviewSession:
 
     def fill_coherence(self, batches: int) -> bool:
         """Let the coherence track compute up to ``batches`` more values. True when the trend
-        shown was incomplete and now has what it lacked (the core's trend was refreshed)."""
+        held by the core was refreshed with values it lacked: first once the part the screens
+        show is complete, then once all of it is."""
         self.track.step(batches)
         if not self.trend_incomplete:
             return False
         done = self.recording.batches_until(self._cursor)
-        if not self.track.complete_between(max(done - PLOT_CAPACITY, 0), done):
+        ready = [r for r in self._trend_ranges if self.track.complete_between(*r)]
+        if not ready:
             return False
+        self._trend_ranges = [r for r in self._trend_ranges if r not in ready]
         self.core.replace_coherence_history(self.track.rows_before(done))
-        self.trend_incomplete = False
+        self.trend_incomplete = bool(self._trend_ranges)
         return True
 
     # ---- markers

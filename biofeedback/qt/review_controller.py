@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from biofeedback.core.annotations import Marker
 from biofeedback.core.review import SPEEDS, Playhead, ReviewRecording, ReviewSession
 from biofeedback.core.session import SessionCore
+from biofeedback.qt.widgets.coherence_plot import TREND_WINDOW_S
 from biofeedback.sources.clock import SessionClock
 
 #: Real ms between moves of a playing review (25 per second: at 16x a step is 0.64 s of session,
@@ -91,7 +92,7 @@ class ReviewController(QObject):
         self.recording = recording
         self.playhead = Playhead(recording.start_s, recording.end_s)
         self.clock = ReviewClock(self.playhead, monotonic)
-        self.session = ReviewSession(recording, core, annotations, annotation_errors=annotation_errors)
+        self.session = ReviewSession(recording, core, annotations, annotation_errors=annotation_errors, trend_window_s=TREND_WINDOW_S)
         self.controller = None
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(PLAY_TICK_MS)
