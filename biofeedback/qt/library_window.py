@@ -283,6 +283,10 @@ class LibraryWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # widths from the first rows only: measuring a thousand rows' text on every change would
+        # cost a second; the columns hold short, regular values
+        header.setResizeContentsPrecision(60)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setHighlightSections(False)
         self.table.doubleClicked.connect(lambda _index: self.review_selected())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
