@@ -22,6 +22,19 @@ SPEED_RANGE = (0.25, 200.0)
 SPEED_HELP = "session clock speed for the demo and replays (default 1)"
 
 
+#: Help of the options several commands share.
+RECORDING_HELP = "a session file, RR text, or sample:NAME"
+SCREENSHOT_HELP = "save a screenshot of the window, then quit (with --quit-after)"
+QUIT_AFTER_HELP = "quit after S seconds of real time"
+CLIENT_SCREEN_HELP = "show the calm view full screen on screen N"
+
+
+def add_screenshot_options(parser: argparse.ArgumentParser) -> None:
+    """``--screenshot PNG`` and ``--quit-after S``, for the commands that open a window."""
+    parser.add_argument("--screenshot", metavar="PNG", help=SCREENSHOT_HELP)
+    parser.add_argument("--quit-after", type=positive_float, default=None, metavar="S", help=QUIT_AFTER_HELP)
+
+
 class UsageError(Exception):
     """Bad command-line input: one line on stderr, exit code 2."""
 

@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 from biofeedback.app import cli
+from biofeedback.core import words
 
 log = logging.getLogger("biofeedback")
 
@@ -21,8 +22,7 @@ log = logging.getLogger("biofeedback")
 def add_parser(sub) -> None:
     p = sub.add_parser("library", help="the session library window: review, summaries, trends")
     p.add_argument("--person", metavar="ALIAS", help="show this person's sessions first")
-    p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
-    p.add_argument("--quit-after", type=cli.positive_float, default=None, metavar="S", help="quit after S seconds of real time")
+    cli.add_screenshot_options(p)
     p.set_defaults(handler=run)
 
 
@@ -92,7 +92,7 @@ class LibraryShell:
     def _synced(self, report) -> None:
         self.window.refresh()
         if report.rebuilt:
-            self.window.notice.setText("The library index was damaged or out of date; it was rebuilt from the session files.")
+            self.window.notice.setText(words.LIBRARY_REBUILT)
 
     def open_review(self, path) -> Any:
         from biofeedback.app.review import open_review

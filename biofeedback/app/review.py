@@ -34,13 +34,12 @@ def review_speed(text: str) -> float:
 
 def add_parser(sub) -> None:
     p = sub.add_parser("review", help="review a recorded session in the window: play, pause, seek, markers")
-    p.add_argument("file", help="a session file, RR text, or sample:NAME")
+    p.add_argument("file", help=cli.RECORDING_HELP)
     p.add_argument("--at", type=lambda s: cli.finite_number(s, "--at"), default=None, metavar="SECONDS", help="start at this session time, s (as the window showed it)")
     p.add_argument("--speed", type=review_speed, default=1.0, help=f"playback speed: {', '.join(f'{s:g}' for s in SPEEDS)} (default 1)")
     p.add_argument("--play", action="store_true", help="start playing at once (default: paused)")
-    p.add_argument("--client-screen", type=int, default=None, metavar="N", help="show the calm view full screen on screen N")
-    p.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
-    p.add_argument("--quit-after", type=cli.positive_float, default=None, metavar="S", help="quit after S seconds of real time")
+    p.add_argument("--client-screen", type=int, default=None, metavar="N", help=cli.CLIENT_SCREEN_HELP)
+    cli.add_screenshot_options(p)
     p.set_defaults(handler=run)
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from biofeedback.app import cli
+from biofeedback.core import words
 
 
 def add_parser(sub) -> None:
@@ -27,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     except LibraryError as exc:
         raise cli.UsageError(str(exc)) from None
     if report.rebuilt:
-        print("biofeedback: the library index was damaged or out of date; it was rebuilt from the session files.", file=sys.stderr)
+        print(f"biofeedback: {words.LIBRARY_REBUILT}", file=sys.stderr)
     if args.json:
         print(json.dumps([e.to_json() for e in entries], indent=2))
         return 0

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from biofeedback.core import words
 from biofeedback.core.annotations import MOODS
 from biofeedback.qt.summary_dialog import SummaryDialog
 
@@ -520,5 +521,5 @@ class LibraryWindow(QMainWindow):
         report = self.library.sync()
         self.refresh()
         if report.rebuilt:
-            self.notice.setText("The library index was damaged or out of date; it was rebuilt from the session files.")
+            self.notice.setText(words.LIBRARY_REBUILT)
         return report

@@ -185,7 +185,7 @@ class RatingDialog(QDialog):
     def __init__(self, when: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if when not in TITLES:
-            raise ValueError(f"a rating is 'before' or 'after', not {when!r}")
+            raise ValueError(f"ratings are asked before or after a session, not {when!r}")
         self.when = when
         self.setWindowTitle(TITLES[when])
         title = QLabel(TITLES[when])
