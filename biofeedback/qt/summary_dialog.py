@@ -188,13 +188,7 @@ class SummaryView(QWidget):
         if start is not None:
             span = minutes_text(start.end_s - start.start_s)
             rows[0] = ("", f"first {span}", f"last {span}")
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                label = QLabel(text if r or c == 0 else f"<b>{text}</b>")
-                label.setAlignment(Qt.AlignmentFlag.AlignRight if c else Qt.AlignmentFlag.AlignLeft)
-                self.grid.addWidget(label, r, c)
-            if r:
-                self.texts[row[0]] = f"{row[1]} -> {row[2]}"
+        self._fill(self.grid, rows)
         self.grid.addWidget(QLabel(f"Whole session: {_num(s.mean_hr_bpm, '{:.0f}', 'bpm')}, RMSSD {_num(s.rmssd_ms, '{:.0f}', 'ms')}"), len(rows), 0, 1, 3)
 
         _clear(self.feelings)
@@ -209,13 +203,7 @@ class SummaryView(QWidget):
                     NOT_KNOWN if after is None else f"{after.systolic_mmhg:.0f}/{after.diastolic_mmhg:.0f} mmHg",
                 )
             )
-        for r, row in enumerate(feel_rows):
-            for c, text in enumerate(row):
-                label = QLabel(text if r or c == 0 else f"<b>{text}</b>")
-                label.setAlignment(Qt.AlignmentFlag.AlignRight if c else Qt.AlignmentFlag.AlignLeft)
-                self.feelings.addWidget(label, r, c)
-            if r:
-                self.texts[row[0]] = f"{row[1]} -> {row[2]}"
+        self._fill(self.feelings, feel_rows)
 
         marker_lines = [f"{minutes_text(m.t)}  {m.label}" + (f" ({m.note})" if m.note else "") for m in s.markers]
         if s.phases:
@@ -227,6 +215,16 @@ class SummaryView(QWidget):
         signal = f"Signal: {s.artifact_pct:.1f} % of beats corrected as artefacts, {gaps}; {s.beats} beats."
         self.signal.setText(signal)
         self.texts["signal"] = signal
+
+    def _fill(self, grid: QGridLayout, rows: list[tuple[str, str, str]]) -> None:
+        """A heading row (bold), then a name and two values per row, values aligned right."""
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                label = QLabel(text if r or c == 0 else f"<b>{text}</b>")
+                label.setAlignment(Qt.AlignmentFlag.AlignRight if c else Qt.AlignmentFlag.AlignLeft)
+                grid.addWidget(label, r, c)
+            if r:
+                self.texts[row[0]] = f"{row[1]} -> {row[2]}"
 
 
 def _heading(text: str) -> QLabel:

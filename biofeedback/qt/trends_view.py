@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from biofeedback.core import coherence
 from biofeedback.core.trends import Trends, headline
 from biofeedback.qt import palette
-from biofeedback.qt.widgets.plot_base import LABEL_POINT_SIZE, TICK_POINT_SIZE
+from biofeedback.qt.widgets.hr_plot import MIN_HR_SPAN_BPM
+from biofeedback.qt.widgets.plot_base import QuietPlot
 
 #: The periods offered: label, days (None: all).
 PERIODS = (("Last 30 days", 30), ("Last 3 months", 91), ("Last year", 365), ("All sessions", None))
@@ -51,18 +52,12 @@ def headline_text(trends: Trends, period: str) -> tuple[str, str]:
     return title, (line[:1].upper() + line[1:] + ".") if line else ""
 
 
-class TrendPlot(pg.PlotWidget):
+class TrendPlot(QuietPlot):
     """One measure over the dates, one point per session, numbers on hover."""
 
     def __init__(self, title: str, unit: str, parent=None) -> None:
-        super().__init__(parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
-        self.title, self.unit = title, unit
-        self.setMenuEnabled(False)
-        self.setMouseEnabled(x=False, y=False)
-        self.hideButtons()
-        self.setMinimumHeight(150)
+        super().__init__(f"{title} ({unit})" if unit else title, parent=parent, bottom_axis=pg.DateAxisItem(orientation="bottom"))
         item = self.getPlotItem()
-        item.setTitle(title)
         item.getAxis("left").setWidth(54)
         self.lines: list[pg.PlotDataItem] = []
         self.points: list[pg.ScatterPlotItem] = []
@@ -101,28 +96,22 @@ class TrendPlot(pg.PlotWidget):
         curve = self.getPlotItem().plot(xs, ys, connect=connect, pen=pg.mkPen(faint, width=1.5))
         self.lines.append(curve)
 
-    def finish(self, start: float, stop: float, y_range: tuple[float, float] | None = None) -> None:
-        has = any(len(p.data) for p in self.points)
-        self.empty.setVisible(not has)
+    def finish(self, start: float, stop: float, y_range: tuple[float, float] | None = None, min_span: float = 0.0) -> None:
+        """Show the period; a fixed value range, or the values' own with at least ``min_span``
+        (so that a steady measure does not look like a wild one)."""
+        values = np.concatenate([p.data["y"] for p in self.points]) if self.points else np.empty(0)
+        self.empty.setVisible(not len(values))
         pad = max((stop - start) * 0.04, 43200.0)
         self.setXRange(start - pad, stop + pad, padding=0)
+        if y_range is None and len(values):
+            lo, hi = float(values.min()), float(values.max())
+            grow = max(min_span - (hi - lo), 0.0) / 2
+            y_range = (lo - grow, hi + grow)
         if y_range is not None:
             self.setYRange(*y_range, padding=0.05)
-        else:
-            self.enableAutoRange(axis="y")
 
     def apply_appearance(self, a: palette.Appearance) -> None:
-        self.appearance = a
-        self.setBackground(a.plot)
-        item = self.getPlotItem()
-        font = QFont()
-        font.setPointSize(TICK_POINT_SIZE)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setTextPen(a.text_dim)
-            axis.setPen(a.grid)
-            axis.setStyle(tickFont=font)
-        item.setTitle(f"{self.title} ({self.unit})" if self.unit else self.title, color=a.text.name(), size=f"{LABEL_POINT_SIZE + 1}pt")
+        super().apply_appearance(a)
         self.empty.setColor(a.text_dim)
 
 
@@ -245,16 +234,16 @@ class TrendsView(QWidget):
 
         for plot in self.plots.values():
             plot.clear_series()
-        specs = (
-            ("coherence", "coherence_mean", "coherence {:.2f}", a.coherence, (0.0, 8.0)),
-            ("high", "coherence_high_pct", "{:.0f} % of the session coherent", palette.ORANGE, (0.0, 100.0)),
-            ("rmssd", "rmssd_ms", "RMSSD {:.0f} ms", a.spectrum, None),
-            ("resting", "resting_hr_bpm", "resting heart rate {:.0f} bpm", a.heart_rate, None),
+        specs = (  # fixed ranges where the scale has ends; else at least a span that means something
+            ("coherence", "coherence_mean", "coherence {:.2f}", a.coherence, (0.0, 8.0), 0.0),
+            ("high", "coherence_high_pct", "{:.0f} % of the session coherent", palette.ORANGE, (0.0, 100.0), 0.0),
+            ("rmssd", "rmssd_ms", "RMSSD {:.0f} ms", a.spectrum, None, 20.0),
+            ("resting", "resting_hr_bpm", "resting heart rate {:.0f} bpm", a.heart_rate, None, MIN_HR_SPAN_BPM),
         )
-        for key, measure, fmt, colour, y_range in specs:
+        for key, measure, fmt, colour, y_range, span in specs:
             t, y, texts = tips(measure, fmt)
             self.plots[key].add_series(t, y, texts, QColor(colour))
-            self.plots[key].finish(start, stop, y_range)
+            self.plots[key].finish(start, stop, y_range, span)
         self._place_band_words()
         for key, colour in (("pain", palette.REDDISH_PURPLE), ("stress", palette.SKY_BLUE)):
             plot = self.plots[key]

@@ -19,7 +19,6 @@ from biofeedback.qt.main_window import MainWindow
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.qt.widgets.metrics_panel import ROWS
-from biofeedback.sources.clock import SessionClock
 from biofeedback.storage.session_file import read_session
 from recorded import record_demo
 
@@ -31,15 +30,6 @@ class Hands:
         self.t = 100.0
 
     def __call__(self) -> float:
-        return self.t
-
-
-class HandClock(SessionClock):
-    def __init__(self) -> None:
-        super().__init__()
-        self.t = 0.0
-
-    def now(self) -> float:
         return self.t
 
 
@@ -65,11 +55,10 @@ def screens(window: MainWindow) -> dict:
     return shown
 
 
-def live_window_run(qtbot, path, at: list[float]) -> dict[float, dict]:
-    """The recording run live through the window (as a strap would have fed it), and what the
-    screens showed at each of the times ``at``."""
+def live_window_run(qtbot, path, at: list[float], clock) -> dict[float, dict]:
+    """The recording run live through the window (as a strap would have fed it) on the hand-set
+    session ``clock``, and what the screens showed at each of the times ``at``."""
     data = read_session(path)
-    clock = HandClock()
     controller = SessionController(clock, SessionCore(LiveAnalyzer(None), pacer=None))
     window = MainWindow(controller, Settings(MemoryStore()))
     qtbot.addWidget(window)
@@ -97,8 +86,8 @@ def live_window_run(qtbot, path, at: list[float]) -> dict[float, dict]:
 TIMES = [40.0, 97.5, 152.0, 230.25, 333.0, 419.0]
 
 
-def test_after_a_seek_the_window_shows_what_the_live_run_showed(qtbot, recorded, tmp_path):
-    live = live_window_run(qtbot, recorded, TIMES)
+def test_after_a_seek_the_window_shows_what_the_live_run_showed(qtbot, recorded, tmp_path, clock):
+    live = live_window_run(qtbot, recorded, TIMES, clock)
     copy = tmp_path / recorded.name
     copy.write_bytes(recorded.read_bytes())
     view = open_review(copy, settings=Settings(MemoryStore()), monotonic=Hands())
