@@ -114,7 +114,7 @@ def test_session_file_with_a_gap_keeps_metrics_outside_it(tmp_path):
     assert split != glued
 
 
-@pytest.mark.parametrize("values", ["800\n", "800\n810\n790\n805\n", "100\n120\n"])
+@pytest.mark.parametrize("values", ["800\n", "800\n810\n790\n805\n", "800\n810\n790\n805\n100\n"])
 def test_too_little_data_says_so_instead_of_failing(tmp_path, values):
     path = tmp_path / "short.txt"
     path.write_text(values)
@@ -124,3 +124,12 @@ def test_too_little_data_says_so_instead_of_failing(tmp_path, values):
     report = json.loads(run("analyze", str(path), "--json").stdout)
     assert report["lf_ms2"] is None and report["coherence_mean"] is None and report["dfa_alpha1"] is None
     assert report["beats"] == sum(1 for v in values.split() if float(v) >= 300)
+
+
+@pytest.mark.parametrize("values, reason", [("100\n120\n", "heart rates"), ("0\n0\n0\n", "zero"), ("99999\n" * 20, "all 20 values are 99999")])
+def test_numbers_that_are_not_rr_intervals_are_refused(tmp_path, values, reason):
+    path = tmp_path / "not_rr.txt"
+    path.write_text(values)
+    result = run("analyze", str(path))
+    assert result.returncode == 2
+    assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -102,7 +102,7 @@ def test_record_replays_a_real_recording_faithfully(tmp_path, spec):
     [
         (lambda d: d / "missing.bfs", "does not exist"),
         (lambda d: d, "is a folder"),
-        (lambda d: _write(d / "random.bin", os.urandom(2048)), "not text|not an RR interval"),
+        (lambda d: _write(d / "random.bin", os.urandom(2048)), "not a text file|not the start of a recording"),
         (lambda d: _write(d / "empty.txt", b""), "is empty"),
     ],
 )
@@ -205,3 +205,17 @@ def test_a_reader_that_stops_early_gets_no_traceback():
     _, err = proc.communicate(timeout=60)
     assert "Traceback" not in err
     assert proc.returncode in (0, 141)
+
+
+def test_the_remembered_strap_is_found_without_qt(tmp_path):
+    """``record --source ble`` asks storage for the remembered strap; Qt is never imported."""
+    code = (
+        "import sys; from biofeedback.storage.remembered import StrapMemory;"
+        "StrapMemory().remember('C0:FF:EE:12:34:56', 'Polar H10');"
+        "from biofeedback.app.sources import make_source; s = make_source('ble');"
+        "assert s.preferred == 'C0:FF:EE:12:34:56', s.preferred;"
+        "assert 'PySide6' not in sys.modules, 'finding the strap imported Qt'"
+    )
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr

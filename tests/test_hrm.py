@@ -115,7 +115,7 @@ REAL_CAPTURES = [
     # movisens/SmartGattLib, src/test/java/HeartRateMeasurementTest.java: "16485401EC02" is HR 72,
     # worn, RR 0.33203125 s and 0.73046875 s.
     (_hex("16 48 54 01 ec 02"), 72, Contact.DETECTED, (340, 748), 0),
-    # Garmin HRM-Dual, recorded in ../shared/DESIGN.md (Bluetooth): "10 38 2d 04 35 00", 1044 ms
+    # Garmin HRM-Dual, seen by this project (docs/bluetooth.md): "10 38 2d 04 35 00", 1044 ms
     # then a bogus 52 ms.
     (_hex("10 38 2d 04 35 00"), 56, Contact.UNSUPPORTED, (1069, 53), 0),
 ]

@@ -91,7 +91,7 @@ def test_frequency_domain_matches_neurokit(recording):
 
 
 def test_reference_values_of_the_5_minute_recording(nsrdb_5min_rr):
-    """Published in shared/data/README.md from neurokit2, pyhrv, hrv-analysis and heartpy."""
+    """Published in sample_streams/README.md from neurokit2, pyhrv, hrv-analysis and heartpy."""
     m = hrv.time_domain(nsrdb_5min_rr, _one_segment(len(nsrdb_5min_rr)))
     assert m["rmssd_ms"] == pytest.approx(101.301, abs=0.001)
     assert m["sdnn_ms"] == pytest.approx(95.690, abs=0.001)

@@ -1,4 +1,4 @@
-"""The dependency rules of DESIGN.md, checked by import-linter (contracts in pyproject.toml)."""
+"""The dependency rules of docs/architecture.md, checked by import-linter (contracts in pyproject.toml)."""
 
 import shutil
 import subprocess

@@ -217,3 +217,19 @@ def test_two_app_instances_at_once_do_not_corrupt_the_index(tmp_path, made):
     assert names == sorted(p.name for p in lib.folder.glob("*.bfs"))
     for entry in lib.entries():  # every tag written by either instance is in the file, and the index agrees
         assert list(entry.tags) == read_session(entry.path).details.get("tags", [])
+
+
+def test_an_imported_recording_is_one_session_and_its_original_is_not_listed_again(tmp_path, made, nsrdb_5min_rr):
+    from biofeedback.storage.imports import import_as_session
+
+    lib = _library(tmp_path, made, "sam")
+    lib.sync()
+    export = tmp_path / "kubios.txt"
+    np.savetxt(export, nsrdb_5min_rr, fmt="%.0f")
+    result = import_as_session(export, lib.folder, "Robin", "test")
+    assert result.original.exists() and result.original.parent == lib.folder
+    report = lib.sync()
+    assert report.added == [result.session.name]
+    entry = lib.entry(result.session)
+    assert entry.person == "Robin" and entry.source_kind == "import" and entry.beats == 337  # the original's own beats
+    assert sorted(e.path.name for e in lib.entries()) == sorted([made["sam"].name, result.session.name])

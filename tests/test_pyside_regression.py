@@ -1,6 +1,6 @@
 """PySide6 6.12.0 on Python < 3.12 aborts after a few thousand calls of a Qt method returning None.
 
-DESIGN.md: the bad release drops a reference to None on every such call until the interpreter
+The bad release (README, dependencies) drops a reference to None on every such call until the interpreter
 aborts in ``none_dealloc``. pyproject.toml excludes it for those Pythons; these tests keep it so.
 """
 

@@ -119,10 +119,10 @@ def test_newer_format_versions_are_refused_with_advice(tmp_path):
     "content, message",
     [
         (b"", "is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
-        (b"hello world\n", "line 1 is not an RR interval"),
-        (b'{"format": "something-else"}\n', "line 1 is not an RR interval"),
-        (b"800\n-5\n", "positive"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        (b"hello world\n", "line 1 is not the start of a recording"),
+        (b'{"format": "something-else"}\n', "line 1 is not the start of a recording"),
+        (b"-800\n-5\n", "all zero or negative"),
     ],
 )
 def test_unreadable_input_says_why(tmp_path, content, message):

@@ -18,6 +18,12 @@ USAGE_ERROR = 2
 #: (a whole protocol in seconds). Beyond that the demo cannot keep up, and infinity is no speed.
 SPEED_RANGE = (0.25, 200.0)
 
+#: The FILE argument of the commands that read any recording.
+RECORDING_HELP = "a session file or any recording 'biofeedback analyze' reads, or sample:NAME"
+
+#: ``--column`` wherever a recording is read: which column of a CSV table holds the beats.
+COLUMN_HELP = "for a recording that is a CSV table: the column of RR intervals or beat times (its header name or number)"
+
 
 SPEED_HELP = "session clock speed for the demo and replays (default 1)"
 
@@ -75,13 +81,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from biofeedback.app import analyze, gui, library, record, review, scan, sessions
+    from biofeedback.app import analyze, export, gui, importing, library, record, report, review, scan, sessions
 
     parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
     parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     gui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
-    for command in (record, analyze, scan, sessions, review, library):
+    for command in (record, analyze, importing, export, report, scan, sessions, review, library):
         command.add_parser(sub)
     return parser

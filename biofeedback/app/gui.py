@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The window's options (on the main parser: the window is the default command)."""
     parser.add_argument("--source", help=f"where the heartbeat comes from: {SOURCE_HELP} (default: {DEFAULT_SOURCE_HELP})")
     parser.add_argument("--speed", type=cli.speed, default=1.0, help=cli.SPEED_HELP)
+    parser.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     parser.add_argument("--client-screen", type=int, default=None, metavar="N", help=cli.CLIENT_SCREEN_HELP)
     parser.add_argument("--screenshot", metavar="PNG", help=cli.SCREENSHOT_HELP)
     parser.add_argument(
@@ -31,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = make_source(args.source or default_source_spec(), keep_looking=True)
+    source = make_source(args.source or default_source_spec(), keep_looking=True, column=args.column)
     _require_screen(args)
     app = _qt_application()
     _install_crash_handler(app)
@@ -45,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     window = _main_window(controller)
     runner = _attach_sources(window, controller, clock)
     _attach_client_view(window, controller, args.client_screen)
+    _attach_file_drop(window)
     window.show()
+    clock.restart()  # the session starts with its source, not when the window began to be built
     runner.switch(source, keep_recording=args.record)
     if args.record is False:
         controller.stop_recording()
@@ -92,6 +95,30 @@ def _install_crash_handler(app) -> None:
     from biofeedback.storage import paths
 
     CrashHandler(log_to_file(paths.data_dir()), app).install()
+
+
+def import_dropped_file(path) -> str:
+    """Import one dropped recording into the sessions folder; one sentence saying what happened."""
+    from biofeedback import __version__
+    from biofeedback.storage import paths
+    from biofeedback.storage.imports import import_as_session
+    from biofeedback.storage.session_file import DEFAULT_PERSON, SessionFileError
+
+    try:
+        result = import_as_session(path, paths.sessions_dir(), DEFAULT_PERSON, f"biofeedback {__version__}")
+    except SessionFileError as exc:
+        return str(exc)
+    return f"Imported {path.name} ({result.format}, {result.beats} beats) into your sessions."
+
+
+def _attach_file_drop(window):
+    """Files dropped on the window become sessions; the status line says what became of each."""
+    from biofeedback.qt.file_drop import FileDropImporter
+
+    dropper = FileDropImporter(window, import_dropped_file)
+    dropper.imported.connect(lambda messages: window.status_label.setText(" ".join(messages)))
+    window.file_drop = dropper  # reachable for tests
+    return dropper
 
 
 def _main_window(controller):

@@ -16,6 +16,7 @@ log = logging.getLogger("biofeedback")
 def add_parser(sub) -> None:
     rec = sub.add_parser("record", help="record a session without a window")
     rec.add_argument("--source", required=True, help=SOURCE_HELP)
+    rec.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     rec.add_argument("--out", help="the new session file (default: a new file in the sessions folder)")
     rec.add_argument("--person", default="Me", metavar="ALIAS", help="whom the session is for (default: Me)")
     rec.add_argument("--duration", type=cli.positive_float, default=None, metavar="S", help="stop after S session seconds")
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             raise cli.UsageError(words.WOULD_OVERWRITE.format(path=out))
         if not out.parent.is_dir():
             raise cli.UsageError(f"The folder {out.parent} does not exist.")
-    source = make_source(args.source)
+    source = make_source(args.source, column=getattr(args, "column", None))
     clock = SessionClock(args.speed)
     core = make_core(args.speed, out, args.person)
 

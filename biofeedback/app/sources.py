@@ -10,11 +10,12 @@ from biofeedback.sources.base import Source
 SOURCE_HELP = "demo[?resonance=BPM&seed=N&hr=BPM&ectopic=P&pace=BPM] | ble | ble:ADDRESS | sample:NAME | a recording's path"
 
 
-def make_source(spec: str, *, keep_looking: bool = False) -> Source:
+def make_source(spec: str, *, keep_looking: bool = False, column: str | None = None) -> Source:
     """Build the source named by ``spec`` (see :data:`SOURCE_HELP`).
 
     ``keep_looking``: a strap not in range at the start is waited for (the window) instead of
-    being an error (the command line)."""
+    being an error (the command line). ``column``: for a recording that is a CSV table, the
+    column of RR intervals or beat times (``--column``)."""
     spec = spec.strip()
     if spec == "demo" or spec.startswith("demo?"):
         from biofeedback.sources.demo import DemoSource
@@ -26,7 +27,7 @@ def make_source(spec: str, *, keep_looking: bool = False) -> Source:
     from biofeedback.sources.replay import ReplaySource
     from biofeedback.storage.recordings import load_recording
 
-    recording = load_recording(path)
+    recording = load_recording(path, column=column)
     return ReplaySource(recording.events, path.name, recording.header.get("device"), recording.source_kind)
 
 

@@ -113,7 +113,7 @@ BEAT_ENVELOPE = Envelope(0.07, 0.0, 0.28)
 TURN_ENVELOPE = Envelope(0.30, 0.20, 0.90)
 
 #: How long after a beat its pulse is shown, s. A strap sends a beat up to about a second after
-#: it happened (one notification per second, DESIGN.md), so showing each beat this much later lets
+#: it happened (one notification per second, docs/bluetooth.md), so showing each beat this much later lets
 #: the pulse keep the heart's own rhythm instead of bunching the beats of one notification.
 BEAT_DISPLAY_DELAY_S = 1.2
 #: A beat whose pulse time passed longer ago than this when it arrived is not shown, s.
@@ -338,7 +338,7 @@ class SignalCondition(enum.Enum):
         return self not in (SignalCondition.FINE, SignalCondition.ENDED)
 
 
-#: Plain, kind words for each condition (DESIGN.md: no alarms, no red, no exclamation marks).
+#: Plain, kind words for each condition (docs/screens.md: no alarms, no red, no exclamation marks).
 SIGNAL_WORDS = {
     SignalCondition.FINE: "",
     SignalCondition.NO_CONTACT: words.CONTACT_LOST,

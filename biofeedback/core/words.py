@@ -54,6 +54,7 @@ BREATHING_FREELY = _("Breathing freely")
 # ---- files
 
 WOULD_OVERWRITE = _("{path} already exists; choose another name so nothing is overwritten.")
+REPORT_FORMATS = _("{path}: a report is written as .pdf or .png.")
 
 # ---- the session library
 

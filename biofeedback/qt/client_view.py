@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 #: Display refresh, Hz. Only redraws: every value shown is a function of the session time.
 FRAME_HZ = 60
-#: Coherence levels as warmth (0 blue .. 1 orange) and as words (DESIGN.md).
+#: Coherence levels as warmth (0 blue .. 1 orange) and as words (docs/screens.md).
 LEVEL_WARMTH = {"low": 0.0, "medium": 0.5, "high": 1.0}
 LEVEL_WORDS = words.COHERENCE_WORDS
 #: How long the colour takes to follow a new coherence level, s: slow enough to feel like warmth.

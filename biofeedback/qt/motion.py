@@ -2,7 +2,7 @@
 
 Qt reports the system's motion preference from 6.12 on (``QStyleHints.accessibility()
 .motionPreference()``, Qt::MotionPreference). Qt 6.11, which this project pins on Python 3.11
-(DESIGN.md: 6.12.0 aborts there), has only ``contrastPreference``; there the "system" mode reads
+(README, dependencies: 6.12.0 aborts there), has only ``contrastPreference``; there the "system" mode reads
 as "full motion" and the switch is the way to ask for less. Reduced motion replaces movement with
 gentle brightness changes; nothing else about the screens changes.
 """

@@ -84,6 +84,6 @@ LIGHT = Appearance(
     band_alpha=40,
 )
 
-#: Coherence levels as the screens tell them: colour (Okabe-Ito, DESIGN.md) and always a word.
+#: Coherence levels as the screens tell them: colour (Okabe-Ito, docs/screens.md) and always a word.
 COHERENCE_LEVEL_COLOURS = {"low": BLUE, "medium": BLUISH_GREEN, "high": ORANGE}
 COHERENCE_LEVEL_WORDS = words.COHERENCE_WORDS

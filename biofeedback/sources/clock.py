@@ -21,6 +21,10 @@ class SessionClock:
         self._monotonic = monotonic
         self._origin = monotonic()
 
+    def restart(self) -> None:
+        """Session time starts again from 0 now (a new session begins)."""
+        self._origin = self._monotonic()
+
     def now(self) -> float:
         """Session time, s."""
         return (self._monotonic() - self._origin) * self.speed

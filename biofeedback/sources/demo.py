@@ -102,9 +102,13 @@ class DemoSource(Source):
     async def run(self, emit: Emit, clock: SessionClock) -> None:
         start = clock.now()
         emit(Status(start, LinkState.STREAMING, words.DEMO_RUNNING, self.device_info()))
-        self.physiology.advance(start)  # beats before the session started are not sent
+        previous = 0.0
         for t in self.notification_times():
             if t <= start:
+                previous = t
                 continue
+            if self.physiology.t < previous:
+                # the strap was put on after its previous notification: beats before it are not sent
+                self.physiology.advance(previous)
             await clock.sleep_until(t)
             emit(self.next_sample(t))

@@ -34,8 +34,7 @@ from typing import Any
 from biofeedback.core.review import rebuild_session
 from biofeedback.core.session import pacer_from_record
 from biofeedback.core.session_summary import SessionSummary, summarize_session
-from biofeedback.core.timeline import BeatTimeline
-from biofeedback.storage.recordings import load_recording
+from biofeedback.storage.recordings import load_recording, timeline_of
 from biofeedback.storage.session_file import (
     DEFAULT_PERSON,
     FORMAT_NAME,
@@ -52,9 +51,13 @@ SCHEMA_VERSION = 1
 #: The index file, in the user data folder.
 INDEX_NAME = "library.sqlite3"
 
-#: Which files in the sessions folder are recordings: session files, and plain RR text imported
-#: from other tools (importers for more formats add their suffixes here).
+#: Which files in the sessions folder are recordings: session files (``biofeedback import`` makes
+#: one of every imported file), and plain RR text put there by hand.
 RECORDING_SUFFIXES = (".bfs", ".txt")
+
+#: What an import keeps beside the session it made: ``NAME.original.EXT``, the file as it came
+#: (``storage/imports.py``). It is part of that session, not a recording of its own.
+ORIGINAL_MARK = ".original."
 
 #: A recording's details kept beside it when it is not a session file: ``NAME.details.json``.
 SIDECAR_SUFFIX = ".details.json"
@@ -226,9 +229,10 @@ def _ratings_json(data_ratings) -> dict[str, dict[str, int | None] | None]:
 
 
 def summarize_recording(data: SessionData) -> SessionSummary:
-    """The end-of-session summary of a read recording (a session file or imported RR text)."""
-    if data.rr_ms is not None:
-        timeline = BeatTimeline.from_rr(data.rr_ms)
+    """The end-of-session summary of a read recording: a session file (beats rebuilt as live,
+    a new source breaking them as it did live), or an imported one (its own beat times)."""
+    if data.imported is not None or data.rr_ms is not None:
+        timeline = timeline_of(data)
     else:
         timeline, _ = rebuild_session(data.events, data.sources)
     header = data.header
@@ -365,7 +369,7 @@ class Library:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             names = set(files)
             for name in files:
-                if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or not name.endswith(RECORDING_SUFFIXES):
+                if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or ORIGINAL_MARK in name or not name.endswith(RECORDING_SUFFIXES):
                     continue
                 path = Path(root) / name
                 try:

@@ -109,6 +109,9 @@ class SessionData:
     details: dict[str, Any] = field(default_factory=dict)
     #: Wall-clock times (ISO 8601) at which reviews began adding to the file (``review`` events).
     reviews: list[str] = field(default_factory=list)
+    #: For a file in another app's format: what its importer read (format, segments, warnings),
+    #: an :class:`~biofeedback.storage.formats.base.ImportedRecording`.
+    imported: Any = None
 
     @property
     def samples(self) -> list[Sample]:

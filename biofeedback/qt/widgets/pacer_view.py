@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from biofeedback.core.pacer import PacerState
 from biofeedback.qt.widgets.themes import DEFAULT_THEME, Scene, Theme, theme
 
-#: Phase words and seconds: light blue-grey, quieter than white (DESIGN.md: never pure white).
+#: Phase words and seconds: light blue-grey, quieter than white (docs/screens.md: never pure white).
 TEXT = QColor("#c3cedb")
 TEXT_DIM = QColor("#8597aa")
 BACKGROUND = QColor("#17202b")

@@ -15,9 +15,9 @@ from PySide6.QtGui import QColor, QPainter
 from biofeedback.core.animation import gradient_rgb, hex_rgb, mix_rgb
 from biofeedback.core.pacer import Phase
 
-#: Coherence told by warmth (DESIGN.md): Okabe-Ito blue -> bluish green -> orange.
+#: Coherence told by warmth (docs/screens.md): Okabe-Ito blue -> bluish green -> orange.
 WARMTH_STOPS = (hex_rgb("#0072B2"), hex_rgb("#009E73"), hex_rgb("#E69F00"))
-#: Deep blue-grey, never pure black (DESIGN.md).
+#: Deep blue-grey, never pure black (docs/screens.md).
 BACKGROUND = hex_rgb("#17202b")
 #: Share of full brightness a beat bloom adds: a few percent, below the flash threshold by design.
 BLOOM_GAIN = 0.05
