@@ -90,7 +90,8 @@ def test_start_at_tells_the_listener_what_the_moment_showed(nsrdb_5min_rr):
         beat_latency_s=0.4,
     )
     core.start_at(BeatHistory(times, nsrdb_5min_rr, starts), 200.0, [Marker(50.0, "a", 2), Marker(250.0, "later", 9)], None, 0.0, state)
-    assert heard == ["reset", ("status", LinkState.STREAMING), ("battery", 80), ("sample", Contact.DETECTED), ("metrics", float(times[149]))]
+    # the status and the notification in the order they came (the status at 99 s, the notification at 120 s)
+    assert heard == ["reset", ("battery", 80), ("status", LinkState.STREAMING), ("sample", Contact.DETECTED), ("metrics", float(times[149]))]
     assert len(core.beats) == 150 and [m.label for m in core.markers] == ["a"]
     np.testing.assert_array_equal(np.column_stack(core.coherence_series()), trend)
     assert core.ratings == [Rating(0.0, "before", 5, 5, 3)] and core.beat_latency_s == 0.4
