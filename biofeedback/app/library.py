@@ -103,8 +103,7 @@ class LibraryShell:
         except SessionFileError as exc:
             self.window.notice.setText(str(exc))
             return None
-        view.window.show()
-        view.review.markers_changed.connect(lambda: self.library.index_file(path))
+        view.window.show()  # markers set there reach the index when the library is active again
         self.reviews.append(view)
         return view
 

@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -515,6 +515,13 @@ class LibraryWindow(QMainWindow):
         self.refresh()
         if entry is not None:
             self.select(entry.path)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Coming back to the library (after a review added markers, a session ended, files were
+        copied in) brings the index up to date first: a look at each file's size and time."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.sync_now()
 
     def sync_now(self) -> Any:
         """Bring the index up to date with the files, then list again."""

@@ -181,3 +181,20 @@ def test_trends_show_one_point_per_session_with_numbers_on_hover(qtbot, library)
     view.refresh(now=now + dt.timedelta(days=90))
     assert view.headline.text() == "Sam: no sessions in this period"
     assert np.all([not p.points[0].data.size for p in view.plots.values() if p.points])
+
+
+def test_coming_back_to_the_library_finds_what_changed_meanwhile(qtbot, library, made):
+    from PySide6.QtWidgets import QWidget
+
+    window = LibraryWindow(library)
+    other = QWidget()
+    for w in (window, other):
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+    other.windowHandle().requestActivate()
+    qtbot.waitUntil(other.isActiveWindow, timeout=2000)
+    (library.folder / "copied-in.bfs").write_bytes(made[0].read_bytes())  # e.g. a session that just ended
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert "copied-in.bfs" in shown(window, "title") and window.count_label.text() == "5 sessions"

@@ -214,3 +214,15 @@ def test_review_on_the_command_line(tmp_path, recorded):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "does not exist" in bad.stderr
     slow = subprocess.run([sys.executable, "-m", "biofeedback", "review", str(recorded), "--speed", "3"], capture_output=True, text=True, timeout=60, env=env)
     assert slow.returncode == 2 and "0.25, 0.5, 1, 2, 4, 8, 16" in slow.stderr
+
+
+def test_plain_rr_text_is_reviewed_without_markers_to_add(qtbot, nsrdb_5min_rr, tmp_path):
+    path = tmp_path / "export.txt"
+    np.savetxt(path, nsrdb_5min_rr, fmt="%.0f")
+    view = open_review(path, settings=Settings(MemoryStore()), monotonic=Hands())
+    qtbot.addWidget(view.window)
+    assert not view.window.marker_action.isEnabled() and not view.window.controls.marker_button.isEnabled()
+    view.review.seek(200.0)
+    assert view.controller.beat_count > 200 and view.controller.metrics is not None
+    assert path.read_text().count("\n") == len(nsrdb_5min_rr)  # untouched
+    view.close()
