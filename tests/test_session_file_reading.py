@@ -157,7 +157,8 @@ def test_appending_after_a_crash_keeps_the_cut_line_apart(tmp_path):
         writer.write(Sample(1.0, 60, (1000.0,)))
         writer.write(Sample(2.0, 60, (1000.0,)))
     text = path.read_bytes()
-    path.write_bytes(text[: text.rindex(b'{"t":2.0') + 9])  # the app died mid-line
+    path.write_bytes(text[: text.rindex(b'{"t":2.0') + 9])  # the app died mid-line, a minute ago
+    os.utime(path, (os.path.getmtime(path) - 60, os.path.getmtime(path) - 60))
     data = read_session(path)
     assert data.truncated_tail and data.latest_t == 1.0
     SessionAppender(path, data.latest_t).write(Marker(0.5, "start", 1))
@@ -174,3 +175,18 @@ def test_only_annotations_are_appended(tmp_path):
         appender.write(Sample(1.0, 60, ()))
     with pytest.raises(TypeError):
         appender.write_details(colour="red")
+
+
+def test_a_session_still_being_recorded_is_not_added_to(tmp_path):
+    from biofeedback.storage.session_file import SessionFileError
+
+    path = tmp_path / "s.bfs"
+    writer = SessionWriter(path, _header())
+    writer.write(Sample(1.0, 60, (1000.0,)))  # recording goes on: no end yet, written just now
+    with pytest.raises(SessionFileError, match="still being recorded"):
+        SessionAppender(path, 1.0).write(Marker(0.5, "too soon", 1))
+    writer.write(Sample(2.0, 60, (1000.0,)))
+    writer.close(2.5)
+    SessionAppender(path, 2.5).write(Marker(0.5, "now", 1))  # ended: fine
+    data = read_session(path)
+    assert [m.label for m in data.markers] == ["now"] and data.skipped_lines == 0 and data.samples[-1].t == 2.0

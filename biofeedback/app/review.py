@@ -187,7 +187,22 @@ def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: A
     gui._attach_client_view(window, controller, None)
     review.attach(controller)
     window.review, window.review_bar = review, bar  # reachable for tests and menus
-    return ReviewView(window, review, bar, controller)
+    view = ReviewView(window, review, bar, controller)
+    window.installEventFilter(_CloseWatch(view, window))  # a closed review stops its timers
+    return view
+
+
+def _CloseWatch(view: ReviewView, parent):  # noqa: N802 - builds a QObject subclass lazily (Qt imported late)
+    from PySide6.QtCore import QEvent, QObject
+
+    class CloseWatch(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Close:
+                view.review.pause()
+                view.review.close()
+            return False
+
+    return CloseWatch(parent)
 
 
 def _window_with(controller, settings):

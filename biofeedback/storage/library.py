@@ -586,6 +586,8 @@ class Library:
         if path.suffix == ".bfs":
             try:
                 SessionAppender(path, rows[0][3]).write_details(**details)
+            except SessionFileError as exc:
+                raise LibraryError(str(exc)) from None
             except OSError as exc:
                 raise LibraryError(f"{path.name} cannot be changed: {exc.strerror or exc}.") from None
         else:

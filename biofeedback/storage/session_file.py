@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import time
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,12 +353,13 @@ class SessionAppender:
         except OSError as exc:
             raise SessionFileError(f"Cannot add to {self.path}: {exc.strerror}.") from None
         with os.fdopen(fd, "r+b") as f:
-            size = os.fstat(fd).st_size
-            lead = b""
-            if size:
-                f.seek(size - 1)
-                if f.read(1) != b"\n":  # a line cut off by a crash: keep it apart from ours
-                    lead = b"\n"
+            st = os.fstat(fd)
+            size = st.st_size
+            f.seek(max(size - 4096, 0))
+            tail = f.read()
+            if still_being_recorded(tail, st.st_mtime):
+                raise SessionFileError(f"{self.path.name} is still being recorded; add to it once the session has ended.")
+            lead = b"" if not tail or tail.endswith(b"\n") else b"\n"  # a line cut off by a crash: keep it apart
             if not self._review_written:
                 utc = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
                 records = ({"t": _t(self.latest_t), "type": "review", "utc": utc}, *records)
@@ -388,6 +390,20 @@ class SessionAppender:
 
     def close(self, t: float | None = None) -> None:
         """Nothing stays open between appends; here for the session core's sink protocol."""
+
+
+#: A session file without an end that changed this recently is taken to be still being written
+#: (a strap writes about a line a second); appending to it then would interleave with the writer.
+RECORDING_QUIET_S = 10.0
+
+
+def still_being_recorded(tail: bytes, mtime: float, now: float | None = None) -> bool:
+    """Whether a session file whose last bytes are ``tail`` and which changed at ``mtime``
+    (POSIX s) is still being written by a recording: no end event yet, and changed lately."""
+    now = time.time() if now is None else now
+    last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    ended = any(marker in last for marker in (b'"type":"end"', b'"type":"review"', b'"type":"details"', b'"type":"marker_edit"', b'"at":'))
+    return not ended and now - mtime < RECORDING_QUIET_S
 
 
 def new_session_path(folder: Path, started: _dt.datetime | None = None) -> Path:
