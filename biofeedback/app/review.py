@@ -188,11 +188,12 @@ def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: A
     review.attach(controller)
     window.review, window.review_bar = review, bar  # reachable for tests and menus
     view = ReviewView(window, review, bar, controller)
-    window.installEventFilter(_CloseWatch(view, window))  # a closed review stops its timers
+    window.installEventFilter(_close_watch(view, window))  # a closed review stops its timers
     return view
 
 
-def _CloseWatch(view: ReviewView, parent):  # noqa: N802 - builds a QObject subclass lazily (Qt imported late)
+def _close_watch(view: ReviewView, parent):
+    """A QObject that stops the review when its window closes (Qt is imported only when a window is built)."""
     from PySide6.QtCore import QEvent, QObject
 
     class CloseWatch(QObject):
