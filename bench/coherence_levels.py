@@ -2,15 +2,18 @@
 
 Run: python bench/coherence_levels.py   (prints the table in docs/metrics.md)
 
-Real resting recordings (MIT-BIH NSRDB, sample_streams/) should sit mostly "low"; the demo person
-breathing with the pacer at their resonance rate should sit mostly "high"; breathing freely, low.
+Real resting recordings (MIT-BIH NSRDB, the heartpy wrist recording, MIT-BIH 208; sample_streams/)
+should sit mostly "low"; the demo person breathing with the pacer at their resonance rate should sit
+mostly "high"; breathing freely, low. Also prints the scale's ceiling: a pure sine.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from biofeedback.core import artifacts, hrv
 from biofeedback.core import coherence as coh
+from biofeedback.core.timeline import BeatTimeline
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.simulator import Physiology, SimulatorParams
 from biofeedback.resources import sample_stream
@@ -28,12 +31,18 @@ def row(name: str, ratios: np.ndarray) -> None:
 
 
 def main() -> None:
+    t = np.arange(0.0, 200.0, 0.9)
+    sine = 900.0 + 50.0 * np.sin(2 * np.pi * 0.1 * t)
+    print(f"ceiling: a pure 0.1 Hz sine gives {coh.coherence(t[1:], sine[1:]).ratio:.2f}")
     print(f"levels: low < {coh.LOW_BELOW} <= medium < {coh.HIGH_FROM} <= high")
     print("| data | share low | share high | median | windows |")
     print("|---|---|---|---|---|")
-    for name in ("nsrdb_5min_rr_ms.txt", "nsrdb_60min_rr_ms.txt"):
-        rr = np.loadtxt(sample_stream(name))
-        row(f"{name}, resting", per_beat(np.cumsum(rr) / 1000.0, rr))
+    for name in ("nsrdb_5min_rr_ms.txt", "nsrdb_60min_rr_ms.txt", "heartpy_ppg_11min_rr_ms.txt", "mitbih208_5min_rr_ms.txt"):
+        timeline = BeatTimeline.from_rr(np.loadtxt(sample_stream(name)))
+        times, rr, starts = timeline.arrays()
+        fixed = artifacts.correct(times, rr, starts)
+        ratios = [per_beat(fixed.times_s[s:e], fixed.rr_ms[s:e]) for s, e in hrv.segment_bounds(fixed.segment_start)]
+        row(f"{name}, corrected", np.concatenate(ratios))
     for seed in range(3):
         beats = np.array(Physiology(SimulatorParams(seed=seed)).advance(600.0))
         row(f"demo seed {seed}, breathing freely", per_beat(beats[:, 0], beats[:, 1]))

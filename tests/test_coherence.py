@@ -103,3 +103,22 @@ def test_batch_series_matches_single_windows(nsrdb_60min_rr):
         grid = coh.window_grid(t_end)
         single = coh.ratio_from_psd(coh.periodogram(hrv.cubic_spline(times, rr, grid)))[0]
         assert series[k] == pytest.approx(single, rel=1e-6)
+
+
+def test_a_steady_heart_has_undefined_coherence_live_and_in_analyze():
+    """One ratio function, one undefined case: no variability is no coherence, in both paths."""
+    from biofeedback.core.live import LiveAnalyzer
+    from biofeedback.core.summary import analyze
+    from biofeedback.core.timeline import BeatTimeline
+
+    rr = np.full(300, 1000.0)
+    timeline = BeatTimeline.from_rr(rr)
+    report = analyze(timeline)
+    assert report["coherence_windows"] > 0
+    assert report["coherence_mean"] is None and report["coherence_high_pct"] is None
+    analyzer = LiveAnalyzer()
+    last = [analyzer.update([t], [r]) for t, r in zip(np.cumsum(rr) / 1000.0, rr)][-1]
+    assert last.coherence is None and last.coherence_level is None
+    # rounding noise of a steady series is far below the limit, a real heart's variability far above
+    ratio, _, _, total = coh.ratios(coh.periodogram(np.full(256, 1000.0) + 1e-9 * np.arange(256) ** 2))
+    assert np.isnan(ratio[0]) and total[0] < coh.MIN_TOTAL_POWER_MS2

@@ -60,3 +60,27 @@ def test_following_the_pacer_changes_the_heart():
     rr_free = np.concatenate([free.next_sample(t).rr_ms for t in range(1, 300)])
     rr_paced = np.concatenate([paced.next_sample(t).rr_ms for t in range(1, 300)])
     assert np.std(rr_paced) > 1.5 * np.std(rr_free)
+
+
+def test_follow_sets_the_share_of_breaths_that_follow_the_pacer():
+    params, pace = parse_demo_query("follow=0.5&pace=6&seed=2")
+    assert params.follow == 0.5 and pace == 6.0
+    assert parse_demo_query("")[0].follow == 1.0
+    with pytest.raises(SourceError, match="follow must be 0-1"):
+        parse_demo_query("follow=2")
+    # a person who ignores the pacer breathes as if there were none
+    ignoring = DemoSource(SimulatorParams(seed=2, follow=0.0), pace=5.5)
+    free = DemoSource(SimulatorParams(seed=2, follow=0.0))
+    assert [ignoring.next_sample(t).rr_ms for t in range(1, 120)] == [free.next_sample(t).rr_ms for t in range(1, 120)]
+
+
+def test_same_seed_same_beats_at_any_speed():
+    def beats(speed):
+        source = DemoSource(SimulatorParams(seed=6), pace=6.0)
+        events = _collect(source, 60, speed=speed)
+        return np.concatenate([e.rr_ms for e in events if isinstance(e, Sample)])
+
+    fast, faster = beats(100.0), beats(400.0)
+    n = min(len(fast), len(faster))
+    assert n > 50
+    np.testing.assert_array_equal(fast[:n], faster[:n])

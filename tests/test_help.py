@@ -54,7 +54,7 @@ def test_record_saves_where_and_for_whom_the_help_says(tmp_path):
     assert read_session(saved).person == "Me"
 
 
-@pytest.mark.parametrize("command, option", [((), "--speed"), (("record",), "--speed"), (("scan",), "--timeout")])
+@pytest.mark.parametrize("command, option", [((), "--speed"), (("record",), "--speed"), (("scan",), "--timeout"), (("bp",), "--timeout")])
 def test_numeric_defaults_in_the_help_are_the_parser_defaults(command, option):
     said = float(_default_of(_help(*command), option))
     parser = build_parser()

@@ -86,3 +86,14 @@ def test_an_empty_session_has_a_summary_too():
     s = summarize_session(BeatTimeline())
     assert s.beats == 0 and s.mean_hr_bpm is None and s.start is None and s.resting_hr_bpm is None
     assert s.level_pct == {"low": 0.0, "medium": 0.0, "high": 0.0}
+
+
+def test_readings_marked_before_and_after_are_the_ones_compared():
+    readings = [
+        BloodPressure(5.0, 120.0, 80.0, when="before"),
+        BloodPressure(50.0, 150.0, 95.0),  # in the middle, not marked
+        BloodPressure(100.0, 112.0, 74.0, when="after"),
+        BloodPressure(400.0, 160.0, 99.0),
+    ]
+    s = summarize_session(BeatTimeline(), blood_pressure=readings)
+    assert (s.bp_before.systolic_mmhg, s.bp_after.systolic_mmhg) == (120.0, 112.0)

@@ -81,13 +81,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from biofeedback.app import analyze, export, gui, importing, library, record, report, review, scan, sessions
+    from biofeedback.app import analyze, bp, export, gui, importing, library, record, report, review, scan, sessions
 
     parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
     parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     gui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
-    for command in (record, analyze, importing, export, report, scan, sessions, review, library):
+    for command in (record, analyze, importing, export, report, scan, bp, sessions, review, library):
         command.add_parser(sub)
     return parser

@@ -71,6 +71,7 @@ _KK = float(_K @ _K)
 #: Spectrum shown to the supervisor: up to the top of the total band.
 _SHOW = _FREQS <= TOTAL_BAND_HZ[1]
 _USED = int(np.count_nonzero(_SHOW)) + _HALF_WIDTH_BINS + 1
+_TOTAL_BINS = (int(np.flatnonzero(_TOTAL)[0]), int(np.flatnonzero(_TOTAL)[-1]) + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,8 @@ class Coherence:
 
 def level(ratio: float | None) -> str | None:
     """"low", "medium" or "high" for a coherence ratio (thresholds :data:`LOW_BELOW`, :data:`HIGH_FROM`)."""
-    if ratio is None or not np.isfinite(ratio):
-        return None
+    if ratio is None or np.isnan(ratio):
+        return None  # undefined: no variability
     if ratio < LOW_BELOW:
         return "low"
     return "high" if ratio >= HIGH_FROM else "medium"
@@ -109,18 +110,40 @@ def periodogram(samples: np.ndarray) -> np.ndarray:
     return np.abs(np.fft.rfft(x * _WINDOW, n=NFFT)) ** 2 * _SCALE
 
 
+#: Below this total power (ms^2) the heart rhythm has no variability to speak of, and coherence is
+#: undefined (NaN): a perfectly steady series leaves only rounding noise (about 1e-20 ms^2), while
+#: the coarsest real RR resolution (1/128 s) alone gives well over 0.1 ms^2.
+MIN_TOTAL_POWER_MS2 = 1e-6
+
+
+def ratios(psd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Coherence of periodograms on the pinned grid: the one ratio function, live and batch.
+
+    ``psd`` holds one periodogram per row (ms^2/Hz, bins of :data:`NFFT` at :data:`RESAMPLE_HZ`,
+    at least up to the top of the total band plus half the peak window). Returns, per row,
+    (ratio, peak bin, peak power ms^2, total power ms^2); the ratio is NaN where the total power
+    is below :data:`MIN_TOTAL_POWER_MS2` (undefined: no variability) and infinite where all power
+    lies in the peak window.
+    """
+    psd = np.atleast_2d(psd)[:, :_USED]
+    peaks = _PEAK_SEARCH[np.argmax(psd[:, _PEAK_SEARCH[0] : _PEAK_SEARCH[-1] + 1], axis=1)]
+    cums = np.zeros((len(psd), psd.shape[1] + 1))
+    np.cumsum(psd, axis=1, out=cums[:, 1:])
+    rows = np.arange(len(psd))
+    lo = np.maximum(peaks - _HALF_WIDTH_BINS, 0)
+    peak_power = (cums[rows, peaks + _HALF_WIDTH_BINS + 1] - cums[rows, lo]) * _DF
+    total = (cums[:, _TOTAL_BINS[1]] - cums[:, _TOTAL_BINS[0]]) * _DF
+    rest = total - peak_power
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(rest > 0, peak_power / rest, np.inf)
+    ratio[total < MIN_TOTAL_POWER_MS2] = np.nan
+    return ratio, peaks, peak_power, total
+
+
 def ratio_from_psd(psd: np.ndarray) -> tuple[float, float, float, float]:
-    """(ratio, peak Hz, peak power, total power) from a periodogram on the pinned grid."""
-    peak = int(_PEAK_SEARCH[np.argmax(psd[_PEAK_SEARCH])])
-    lo, hi = max(peak - _HALF_WIDTH_BINS, 0), peak + _HALF_WIDTH_BINS + 1
-    peak_power = float(psd[lo:hi].sum()) * _DF
-    total_power = float(psd[_TOTAL].sum()) * _DF
-    rest = total_power - peak_power
-    if total_power <= 0:
-        ratio = float("nan")  # no variability at all: coherence is undefined
-    else:
-        ratio = peak_power / rest if rest > 0 else float("inf")
-    return ratio, float(_FREQS[peak]), peak_power, total_power
+    """(ratio, peak Hz, peak power, total power) of one periodogram (:func:`ratios`)."""
+    ratio, peaks, peak_power, total = ratios(psd)
+    return float(ratio[0]), float(_FREQS[peaks[0]]), float(peak_power[0]), float(total[0])
 
 
 def window_grid(t_end: float) -> np.ndarray:
@@ -177,18 +200,7 @@ def coherence_series(resampled: np.ndarray, step_samples: int) -> np.ndarray:
     for start in range(0, len(frames), chunk):
         x = frames[start : start + chunk]
         re, im = x @ cos_part, x @ sin_part
-        psd = (re * re + im * im) * _SCALE
-        search = psd[:, _PEAK_SEARCH]
-        peaks = _PEAK_SEARCH[np.argmax(search, axis=1)]
-        cums = np.concatenate([np.zeros((len(psd), 1)), np.cumsum(psd, axis=1)], axis=1)
-        lo = np.maximum(peaks - _HALF_WIDTH_BINS, 0)
-        hi = peaks + _HALF_WIDTH_BINS + 1
-        rows = np.arange(len(psd))
-        peak_power = (cums[rows, hi] - cums[rows, lo]) * _DF
-        total = psd[:, _TOTAL[:_USED]].sum(axis=1) * _DF
-        rest = total - peak_power
-        with np.errstate(divide="ignore"):
-            out[start : start + chunk] = np.where(rest > 0, peak_power / rest, np.inf)
+        out[start : start + chunk] = ratios((re * re + im * im) * _SCALE)[0]
     return out
 
 

@@ -1,24 +1,37 @@
 """Live metrics: what the screens show while a session runs, updated on every beat.
 
 :class:`LiveAnalyzer` takes beats as they arrive (from :class:`~biofeedback.core.timeline.BeatBatch`)
-and returns a :class:`LiveMetrics` snapshot. It corrects artefacts causally
-(:class:`~biofeedback.core.artifacts.CausalDetector`: a beat's class is final two beats later,
-so the last two beats may still be revised), keeps the corrected beats of the current segment in
-a preallocated buffer, and computes every metric from that buffer. After a gap it starts a new
-segment: nothing that needs continuity (RMSSD, coherence, swing) spans the gap.
+and returns a :class:`LiveMetrics` snapshot. It judges artefacts causally
+(:class:`~biofeedback.core.artifacts.CausalDetector`, the batch rules on past beats: a beat's
+class is final a few beats later) and corrects them with the batch primitive
+(:func:`~biofeedback.core.artifacts.correct_beats`), then computes every metric from the
+corrected beats of the last minute. After a gap it starts a new segment: nothing that needs
+continuity (RMSSD, coherence, swing) spans the gap.
+
+Everything it shows after a beat depends only on the beats of the last :data:`HISTORY_S`
+seconds and the :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` before them, so
+:meth:`LiveAnalyzer.prime` can start it anywhere in a recording (review at the playhead) in
+exactly the state it would have reached by running from the start.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from biofeedback.core import coherence as coh
-from biofeedback.core.artifacts import THRESHOLD_WINDOW, ArtifactKind, CausalDetector
+from biofeedback.core.artifacts import (
+    CAUSAL_DELAY,
+    CAUSAL_HISTORY_BEATS,
+    CODES,
+    ArtifactKind,
+    CausalDetector,
+    correct_beats,
+    further_passes,
+)
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.timeline import BeatBatch
 
@@ -42,14 +55,26 @@ RMSSD_MIN_S = 30.0
 #: Window over which the artefact share and times are reported, s.
 ARTIFACT_WINDOW_S = 120.0
 
-#: Beats fed before the longest window when priming: twice the detector's threshold window, after
-#: which its running quartiles, median and skip state are those of the full run.
-_PRIME_MARGIN_BEATS = 2 * THRESHOLD_WINDOW
+#: The longest look-back of any live value, s: the artefact share and times. Beats older than
+#: this (and the :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` the detector needed to
+#: judge the oldest of them) change nothing the analyser shows.
+HISTORY_S = ARTIFACT_WINDOW_S
+
+#: The span of beats corrected for the metrics on each beat, s: the coherence window (64 s, the
+#: longest metric window) plus :data:`_SPAN_MARGIN_BEATS` beats, so that the spline of the
+#: coherence window and any correction at its start have their neighbours.
+_SPAN_S = coh.WINDOW_S
+_SPAN_MARGIN_BEATS = 6
+
+#: Beats of context on either side of the verdicts when they are corrected live: the further
+#: pass looks RESIDUE_REACH beats around a correction and its rules see about six beats around
+#: each (median, differences, subspaces), so a correction's result depends on no beat farther.
+_CONTEXT_BEATS = 12
 
 #: Beats the buffer holds before it compacts (about 17 minutes at 120 beats/min).
 _CAPACITY = 2048
 
-#: Beats kept when compacting: more than the longest window above at 240 beats/min.
+#: Beats kept when compacting: more than :data:`HISTORY_S` at 300 beats/min (RR_MIN_MS).
 _KEEP = 1024
 
 
@@ -115,9 +140,14 @@ def breathing_compliance(freqs_hz: np.ndarray, psd: np.ndarray, pacer_hz: float)
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
+#: Beats on either side of a moved beat left out of the swing and, while others are at hand, of
+#: the shown heart rate; the swing also waits this many beats for the verdicts next to a beat.
+_GUARD_BEATS = 2
+
+
 #: Beats whose median an unjudged beat is compared with, and the share of a jump from that
 #: median (20 %, beyond a breath-to-breath change at rest) that holds the beat, and those after
-#: it, out of the displayed heart rate until the detector has judged it (two beats later).
+#: it, out of the displayed heart rate until the detector has judged it (CAUSAL_DELAY beats later).
 _JUMP_CONTEXT = 5
 _JUMP_SHARE = 0.2
 
@@ -133,43 +163,28 @@ class LiveAnalyzer:
     """
 
     def __init__(self, pacer: PacerSettings | None = None) -> None:
+        self._pacer_period_s: float | None = None
+        self.set_pacer(pacer)
+        self._clear()
+
+    def _clear(self) -> None:
         self._t = np.empty(_CAPACITY)
         self._rr = np.empty(_CAPACITY)
+        self._code = np.zeros(_CAPACITY, dtype=np.int8)  # final class of each beat (artifacts.CODES)
+        self._suspect = np.zeros(_CAPACITY, dtype=bool)  # provisional flag on arrival
+        self._th1 = np.zeros(_CAPACITY)  # the detector's thresholds when it judged each flagged beat, ms
+        self._th2 = np.zeros(_CAPACITY)
+        self._span_key: tuple | None = None  # the corrected span around the verdicts (_corrected)
+        self._span: tuple = ()
         self._n = 0
         self._seg = 0  # buffer index of the current segment's first beat
         self._detector = CausalDetector()
-        self._artifacts: deque[float] = deque()
-        self._suspect = False
-        self._pending: list[int] = []  # ages (0 = newest) of suspect beats not yet judged
-        self._pacer_period_s: float | None = None
-        self.set_pacer(pacer)
 
     def set_pacer(self, settings: PacerSettings | None) -> None:
         """The pacer now running (None: free breathing)."""
         self._pacer_period_s = None if settings is None else settings.period_s
 
     # ---- input
-
-    def prime(self, times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> LiveMetrics | None:
-        """Start mid-recording: the state after these beats were fed one by one (the pacer is
-        kept). Returns the metrics after the last beat, or None without beats.
-
-        Only the beats that can still change what is shown are fed: those of the last
-        :data:`ARTIFACT_WINDOW_S` (the longest window) and :data:`_PRIME_MARGIN_BEATS` before
-        them, by which the detector's windows hold exactly what they held in the full run.
-        """
-        times = np.asarray(times_s, dtype=np.float64)
-        rr = np.asarray(rr_ms, dtype=np.float64)
-        starts = np.asarray(segment_start, dtype=bool)
-        period = self._pacer_period_s
-        self.__init__()
-        self._pacer_period_s = period
-        if not len(times):
-            return None
-        first = max(int(np.searchsorted(times, times[-1] - ARTIFACT_WINDOW_S)) - _PRIME_MARGIN_BEATS, 0)
-        for t, r, s in zip(times[first:].tolist(), rr[first:].tolist(), starts[first:].tolist()):
-            self._add_beat(t, r, s)
-        return self._metrics()
 
     def add_batch(self, batch: BeatBatch) -> LiveMetrics | None:
         """Add a :class:`~biofeedback.core.timeline.BeatBatch`; None if it holds no beats."""
@@ -186,74 +201,120 @@ class LiveAnalyzer:
             self._add_beat(float(t), float(rr), new_segment and i == 0)
         return self._metrics()
 
+    def prime(self, times_s: np.ndarray, rr_ms: np.ndarray, segment_start: np.ndarray) -> None:
+        """Start mid-recording: the state after ``times_s``/``rr_ms`` were fed beat by beat.
+
+        ``segment_start`` marks the beats with a gap before them (as
+        :meth:`~biofeedback.core.timeline.BeatTimeline.arrays` gives). Whatever was fed before is
+        forgotten; the pacer is kept. Only the beats that can still change what the analyser shows
+        are fed (the last :data:`HISTORY_S` s and the
+        :data:`~biofeedback.core.artifacts.CAUSAL_HISTORY_BEATS` before them), without computing
+        metrics, so a day of history costs a few milliseconds. The next :meth:`update` returns
+        exactly what an analyser fed from the start would return.
+        """
+        times = np.asarray(times_s, dtype=np.float64)
+        rr = np.asarray(rr_ms, dtype=np.float64)
+        starts = np.asarray(segment_start, dtype=bool)
+        self._clear()
+        if not len(times):
+            return
+        first = max(int(np.searchsorted(times, times[-1] - HISTORY_S)) - CAUSAL_HISTORY_BEATS - 2, 0)
+        for t, r, s in zip(times[first:].tolist(), rr[first:].tolist(), starts[first:].tolist()):
+            self._add_beat(t, r, s)
+
     def _add_beat(self, t: float, rr: float, new_segment: bool) -> None:
         if self._n == _CAPACITY:
             drop = _CAPACITY - _KEEP
-            self._t[:_KEEP] = self._t[drop:]
-            self._rr[:_KEEP] = self._rr[drop:]
+            for buffer in (self._t, self._rr, self._code, self._suspect, self._th1, self._th2):
+                buffer[:_KEEP] = buffer[drop:]
             self._n = _KEEP
             self._seg = max(self._seg - drop, 0)
         if new_segment or self._n == 0:
             self._detector.reset()
             self._seg = self._n
-            self._pending = []
-        self._t[self._n] = t
-        self._rr[self._n] = rr
-        self._n += 1
-        final, provisional = self._detector.push(rr)
-        self._pending = [age + 1 for age in self._pending if age + 1 < 2]
-        if final is not None and final.kind is not None:
-            self._correct(self._n - 1 - final.age, final.kind, final.median_ms)
-        self._suspect = provisional is not None and provisional.kind is not None
-        if self._suspect:
-            self._pending.append(0)
-
-    def _correct(self, j: int, kind: ArtifactKind, median_ms: float | None) -> None:
-        """Correct beat ``j`` of the buffer (two before the newest) as the batch correction does."""
-        t, rr, n = self._t, self._rr, self._n
-        self._artifacts.append(float(t[j]))
-        if kind is ArtifactKind.EXTRA:
-            rr[j + 1] += rr[j]
-            t[j : n - 1] = t[j + 1 : n].copy()
-            rr[j : n - 1] = rr[j + 1 : n].copy()
-            self._n -= 1
-        elif kind is ArtifactKind.MISSED:
-            if n == _CAPACITY:
-                return
-            t[j + 1 : n + 1] = t[j:n].copy()
-            rr[j + 1 : n + 1] = rr[j:n].copy()
-            half = rr[j] / 2.0
-            rr[j] = rr[j + 1] = half
-            t[j] = t[j + 1] - half / 1000.0
-            self._n += 1
-        elif kind is ArtifactKind.LONGSHORT and median_ms is not None:
-            rr[j] = median_ms
-        else:
-            mean = (rr[j] + rr[j + 1]) / 2.0
-            t[j] += (mean - rr[j]) / 1000.0
-            rr[j] = rr[j + 1] = mean
+        n = self._n
+        self._t[n] = t
+        self._rr[n] = rr
+        self._code[n] = 0
+        decision = self._detector.push(rr)
+        self._suspect[n] = decision.suspect
+        self._n = n + 1
+        if decision.kind is not None:
+            self._code[n - CAUSAL_DELAY] = CODES[decision.kind]
+            self._th1[n - CAUSAL_DELAY], self._th2[n - CAUSAL_DELAY] = self._detector.thresholds()
 
     # ---- output
 
-    def _metrics(self) -> LiveMetrics:
-        # beats from the oldest unconfirmed suspect on are left out until the detector has judged it
-        end = self._n - 1 - max(self._pending) if self._pending else self._n
-        end = max(end, min(self._seg + 1, self._n))
-        t = self._t[self._seg : end]
-        rr = self._rr[self._seg : end]
-        t_now = float(self._t[self._n - 1])
+    def _corrected(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The beats of buffer[first:end] corrected: times, RR, the buffer index each came from,
+        and whether each lies next to a moved beat.
 
-        while self._artifacts and self._artifacts[0] < t_now - ARTIFACT_WINDOW_S:
-            self._artifacts.popleft()
-        recent = self._n - int(np.searchsorted(self._t[: self._n], t_now - ARTIFACT_WINDOW_S))
-        artifact_times = tuple(self._artifacts) + tuple(float(self._t[self._n - 1 - age]) for age in sorted(self._pending, reverse=True))
-        artifact_pct = 100.0 * len(artifact_times) / max(recent, 1)
+        The batch primitive on the final verdicts, then the further passes around them, over the
+        span from :data:`_CONTEXT_BEATS` before the first verdict in the window to as far after
+        the last. That span's result depends only on its beats, verdicts and the thresholds of
+        the verdict that closed it, so it is kept until they change (a new verdict, or the tail
+        moving while it is within reach).
+        """
+        t_raw, rr_raw = self._t[first:end], self._rr[first:end]
+        index = np.arange(first, end)
+        flags = np.flatnonzero(self._code[first:end])
+        if not len(flags):
+            return t_raw, rr_raw, index, np.zeros(end - first, dtype=bool)
+        a = max(self._seg, first + int(flags[0]) - _CONTEXT_BEATS)
+        b = min(end, first + int(flags[-1]) + _CONTEXT_BEATS + 1)
+        judged = min(max(self._n - CAUSAL_DELAY - a, 0), b - a)
+        codes = self._code[a:b]
+        key = (float(self._t[a]), float(self._t[b - 1]), judged, codes.tobytes())
+        if key != self._span_key:
+            last_flag = a + int(np.flatnonzero(codes)[-1])
+            ct, crr, counts = correct_beats(self._t[a:b], self._rr[a:b], codes)
+            moved = (codes == CODES[ArtifactKind.ECTOPIC]) | (codes == CODES[ArtifactKind.LONGSHORT])
+            guard = np.convolve(moved, np.ones(2 * _GUARD_BEATS + 1), mode="same") > 0
+            tags = np.repeat(np.column_stack([np.arange(a, b), guard]), counts, axis=0)
+            thresholds = (float(self._th1[last_flag]), float(self._th2[last_flag]))
+            ct, crr, _, tags = further_passes(ct, crr, np.repeat(codes, counts), int(counts[:judged].sum()), thresholds, tags)
+            self._span_key, self._span = key, (ct, crr, tags[:, 0], tags[:, 1] > 0)
+        ct, crr, origin, guard = self._span
+        keep = origin >= first
+        before, after = slice(0, max(a - first, 0)), slice(b - first, end - first)
+        return (
+            np.concatenate((t_raw[before], ct[keep], t_raw[after])),
+            np.concatenate((rr_raw[before], crr[keep], rr_raw[after])),
+            np.concatenate((index[before], origin[keep], index[after])),
+            np.concatenate((np.zeros(before.stop, dtype=bool), guard[keep], np.zeros(end - b, dtype=bool))),
+        )
+
+    def _metrics(self) -> LiveMetrics:
+        n, seg = self._n, self._seg
+        t_now = float(self._t[n - 1])
+        # suspect beats the detector has not judged yet, and the beats after them, are left out of
+        # the metrics until it has
+        pending = [i for i in range(max(n - CAUSAL_DELAY, seg), n) if self._suspect[i]]
+        end = max(pending[0] if pending else n, min(seg + 1, n))
+
+        window_start = int(np.searchsorted(self._t[:n], t_now - ARTIFACT_WINDOW_S))
+        flagged = np.flatnonzero(self._code[window_start:n]) + window_start
+        artifact_times = tuple(self._t[flagged].tolist()) + tuple(float(self._t[i]) for i in pending)
+        artifact_pct = 100.0 * len(artifact_times) / max(n - window_start, 1)
+
+        # the corrected beats of the last minute or so: the batch correction on the final verdicts
+        first = int(np.searchsorted(self._t[seg:end], t_now - _SPAN_S)) + seg - _SPAN_MARGIN_BEATS
+        first = max(first, seg)
+        t, rr, origin, guard = self._corrected(first, end)
+        # beats up to CAUSAL_DELAY before the newest are judged; the swing also waits for the
+        # verdicts on the beats next to them, and leaves out the beats near a moved one (ectopic,
+        # long/short): moving a beat shares its error with its neighbours, and a premature beat can
+        # leave a smaller pair that would set a breath's peak or trough (a missed or extra beat is
+        # fixed exactly and needs no guard)
+        judged = max(int(np.searchsorted(origin, n - CAUSAL_DELAY)), 1)
+        near = guard  # left out of the shown heart rate while others are at hand
+        unsettled = guard | (origin >= n - CAUSAL_DELAY - _GUARD_BEATS)  # left out of the swing
 
         hr = None
         hr_t, hr_rr = t, rr
-        for back in (2, 1):  # the beats the detector has not judged yet
+        for back in range(min(CAUSAL_DELAY + _GUARD_BEATS, n - seg), 0, -1):  # not judged yet, with neighbours
             if len(rr) > _JUMP_CONTEXT + back:
-                before = np.median(rr[-_JUMP_CONTEXT - back : -back])
+                before = sorted(rr[-_JUMP_CONTEXT - back : -back].tolist())[_JUMP_CONTEXT // 2]
                 if abs(rr[-back] - before) > _JUMP_SHARE * before:
                     # a sudden jump waits for the detector's verdict before it moves the number
                     hr_t, hr_rr = t[:-back], rr[:-back]
@@ -261,6 +322,9 @@ class LiveAnalyzer:
         if len(hr_rr):
             first = int(np.searchsorted(hr_t, hr_t[-1] - _HR_KERNEL_TAUS * HR_SMOOTHING_TAU_S))
             weights = np.exp((hr_t[first:] - hr_t[-1]) / HR_SMOOTHING_TAU_S)
+            clear = ~near[first : len(hr_rr)]
+            if clear.any():  # the beats next to a correction count only when nothing else is there
+                weights = weights * clear
             hr = float(weights @ (60000.0 / hr_rr[first:]) / weights.sum())
 
         rmssd = None
@@ -269,8 +333,8 @@ class LiveAnalyzer:
             diffs = np.diff(rr[first:])
             rmssd = float(math.sqrt(float(diffs @ diffs) / len(diffs))) if len(diffs) else None
 
-        result = coh.coherence(t, rr) if len(rr) >= 8 else None
-        if result is not None and not math.isfinite(result.ratio):
+        result = coh.coherence(t, rr)
+        if result is not None and math.isnan(result.ratio):
             result = None  # no variability at all in the window: coherence is undefined
         swing = None
         compliance = None
@@ -280,14 +344,14 @@ class LiveAnalyzer:
                 compliance = breathing_compliance(result.freqs_hz, result.psd_ms2_per_hz, 1.0 / self._pacer_period_s)
         else:
             period = self._pacer_period_s
-        # the swing only over beats the detector has judged (two behind the newest): one premature
+        # the swing only over beats the detector has judged, with their neighbours: one premature
         # beat would otherwise double it for a moment
-        judged = max(min(len(rr), self._n - 2 - self._seg), 1)
         tj, rrj = t[:judged], rr[:judged]
         if period is not None and len(rrj) and tj[-1] - (tj[0] - rrj[0] / 1000.0) >= period:
             first = int(np.searchsorted(tj, tj[-1] - period))
-            hr_breath = 60000.0 / rrj[first:]
-            swing = float(hr_breath.max() - hr_breath.min())
+            hr_breath = 60000.0 / rrj[first:][~unsettled[first:judged]]
+            if len(hr_breath):
+                swing = float(hr_breath.max() - hr_breath.min())
 
         return LiveMetrics(
             t=t_now,
@@ -302,5 +366,5 @@ class LiveAnalyzer:
             spectrum_hz=None if result is None else result.freqs_hz,
             spectrum_ms2_per_hz=None if result is None else result.psd_ms2_per_hz,
             coherence_peak_hz=None if result is None else result.peak_hz,
-            newest_suspect=self._suspect,
+            newest_suspect=bool(self._suspect[n - 1]) and n - 1 >= seg,
         )

@@ -138,7 +138,10 @@ class BloodPressure:
     pulse_bpm : float or None
         Pulse rate, beats/min.
     measured_utc : str or None
-        The cuff's own time stamp of the measurement (ISO 8601), where it sends one.
+        The cuff's own time stamp of the measurement, ISO 8601, where it sends a valid one. Despite
+        the name it has no time zone: a cuff's clock keeps the local time it was set to, and the
+        Blood Pressure Service does not say which, so it is stored as sent
+        (``"2024-06-15T17:17:27"``).
     user_id : int or None
         The cuff's user number (None when unknown).
     flags : tuple of str
@@ -146,6 +149,9 @@ class BloodPressure:
         ``pulse_out_of_range``, ``improper_position``.
     origin : str
         ``"cuff"`` or ``"manual"``.
+    when : str or None
+        ``"before"`` or ``"after"`` the session, where the person said so (None: a reading on its
+        own, or not said).
     """
 
     t: float
@@ -158,12 +164,57 @@ class BloodPressure:
     user_id: int | None = None
     flags: tuple[str, ...] = ()
     origin: str = "cuff"
+    when: str | None = None
 
     #: 1 kPa in mmHg (ISO 80000-4: 1 mmHg = 133.322 Pa).
     KPA_TO_MMHG = 1000.0 / 133.322387415
+
+    def __post_init__(self) -> None:
+        if self.unit not in ("mmHg", "kPa"):
+            raise ValueError(f"a blood pressure is in mmHg or kPa, not {self.unit!r}")
+        if self.when not in (None, "before", "after"):
+            raise ValueError(f"a reading is taken 'before' or 'after' a session, not {self.when!r}")
 
     def mmhg(self, value: float | None) -> float | None:
         """``value`` (one of this reading's pressures) in mmHg."""
         if value is None:
             return None
         return value * self.KPA_TO_MMHG if self.unit == "kPa" else value
+
+    @property
+    def systolic_mmhg(self) -> float:
+        return self.mmhg(self.systolic)
+
+    @property
+    def diastolic_mmhg(self) -> float:
+        return self.mmhg(self.diastolic)
+
+    @property
+    def mean_arterial_mmhg(self) -> float | None:
+        return self.mmhg(self.mean_arterial)
+
+
+@dataclass(frozen=True, slots=True)
+class CuffPressure:
+    """The cuff's pressure while it inflates and deflates (Intermediate Cuff Pressure 0x2A36).
+
+    Attributes
+    ----------
+    t : float
+        Session time of arrival, s.
+    mmhg : float
+        Current cuff pressure, mmHg (converted if the cuff sent kPa).
+    """
+
+    t: float
+    mmhg: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceNotice:
+    """Something a device sent that a person should hear about, without any change in the link:
+    a cuff reading that cannot be used, a cuff clock with an impossible date. The message is for
+    people and says what to do."""
+
+    t: float
+    message: str

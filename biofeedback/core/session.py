@@ -458,7 +458,9 @@ class SessionCore:
         if self.analyzer is not None:
             self.analyzer = type(self.analyzer)(pacer)
             self.coherence_history.clear()
-            self.metrics = self.analyzer.prime(times, rr, starts)
+            if end:  # primed up to the beat before, then the last beat as it arrived live
+                self.analyzer.prime(times[:-1], rr[:-1], starts[:-1])
+                self.metrics = self.analyzer.update(times[-1:], rr[-1:], new_segment=bool(starts[-1]))
             if state.coherence is not None:
                 self.coherence_history.extend(state.coherence)
             elif self.metrics is not None and self.metrics.coherence is not None:

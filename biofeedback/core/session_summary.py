@@ -292,6 +292,11 @@ def summarize_session(
     before = [x for x in ratings if x.when == "before"]
     after = [x for x in ratings if x.when == "after"]
     readings = sorted(blood_pressure, key=lambda b: b.t)
+    # readings the person marked before or after the session count as such; else the first and last
+    marked_before = [b for b in readings if getattr(b, "when", None) == "before"]
+    marked_after = [b for b in readings if getattr(b, "when", None) == "after"]
+    bp_before = marked_before[0] if marked_before else (readings[0] if readings else None)
+    bp_after = marked_after[-1] if marked_after else (readings[-1] if len(readings) > 1 else None)
 
     phase_list = sorted(phases, key=lambda p: p.t)
     session_end = end_s if end_s is not None else (float(times[-1]) if len(times) else 0.0)
@@ -332,8 +337,8 @@ def summarize_session(
         markers=tuple(sorted(markers, key=lambda m: (m.t, m.id))),
         rating_before=before[0] if before else None,
         rating_after=after[-1] if after else None,
-        bp_before=_pressure(readings[0]) if readings else None,
-        bp_after=_pressure(readings[-1]) if len(readings) > 1 else None,
+        bp_before=_pressure(bp_before),
+        bp_after=_pressure(bp_after),
         phases=tuple(phase_stats),
         utc_offset_min=utc_offset_min,
     )

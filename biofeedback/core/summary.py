@@ -51,10 +51,12 @@ def coherence_over(resampled: list[np.ndarray]) -> np.ndarray:
 def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     """Every whole-recording metric, on artefact-corrected beats outside gaps.
 
-    Keys: beats, duration_s, artifacts, artifact_pct, artifacts_by_kind, gaps, gap_s,
-    rejected_rr, mean_rr_ms, mean_hr_bpm, sdnn_ms, rmssd_ms, pnn50_pct, lf_ms2, hf_ms2, lf_hf,
-    sd1_ms, sd2_ms, dfa_alpha1, coherence_mean, coherence_high_pct, coherence_windows,
-    spectrum_s, settings. Values that cannot be computed are None.
+    Keys: beats, duration_s, artifacts, artifact_pct, artifacts_by_kind, artifact_passes,
+    artifact_residual, premature_remaining, reliable, unreliable_reason, gaps, gap_s, rejected_rr, mean_rr_ms,
+    mean_hr_bpm, sdnn_ms, rmssd_ms, pnn50_pct, lf_ms2, hf_ms2, lf_hf, sd1_ms, sd2_ms, dfa_alpha1, coherence_mean, coherence_high_pct, coherence_windows,
+    spectrum_s, settings. Values that cannot be computed are None. ``reliable`` is False (with
+    the reason in plain words) when the rhythm itself is too irregular for HRV values to mean
+    what they usually mean (:func:`~biofeedback.core.artifacts.reliability`).
     """
     out = summarize(timeline)
     times, rr, starts = timeline.arrays()
@@ -63,6 +65,10 @@ def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     out["artifacts"] = report.count
     out["artifact_pct"] = round(100.0 * report.count / len(rr), 3) if len(rr) else 0.0
     out["artifacts_by_kind"] = report.counts()
+    out["artifact_passes"] = report.passes
+    out["artifact_residual"] = report.residual
+    out["premature_remaining"] = report.premature
+    out["reliable"], out["unreliable_reason"] = artifacts.reliability(report)
 
     t, r, s = fixed.times_s, fixed.rr_ms, fixed.segment_start
     metrics: dict[str, float] = {}
@@ -74,9 +80,9 @@ def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     metrics.update(hrv.poincare(r, s))
     metrics["dfa_alpha1"] = hrv.dfa_alpha1(r, s)
     ratios = coherence_over(resampled)
-    finite = ratios[np.isfinite(ratios)]
-    metrics["coherence_mean"] = float(finite.mean()) if len(finite) else float("nan")
-    metrics["coherence_high_pct"] = float(100.0 * np.mean(ratios >= coherence.HIGH_FROM)) if len(ratios) else float("nan")
+    defined = ratios[~np.isnan(ratios)]  # NaN: a window without variability, where coherence is undefined
+    metrics["coherence_mean"] = float(defined.mean()) if len(defined) else float("nan")
+    metrics["coherence_high_pct"] = float(100.0 * np.mean(defined >= coherence.HIGH_FROM)) if len(defined) else float("nan")
 
     digits = {"lf_hf": 4, "dfa_alpha1": 4, "coherence_mean": 4}
     for key, value in metrics.items():
@@ -85,15 +91,7 @@ def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     out["coherence_windows"] = int(len(ratios))
     out["spectrum_s"] = round(spec.seconds, 3) if spec is not None else 0.0
     out["settings"] = {
-        "artifacts": {
-            "method": "Lipponen & Tarvainen 2019, per segment, up to %d passes" % artifacts.MAX_PASSES,
-            "threshold_window_beats": artifacts.THRESHOLD_WINDOW,
-            "median_window_beats": artifacts.MEDIAN_WINDOW,
-            "alpha": artifacts.ALPHA,
-            "c1": artifacts.C1,
-            "c2": artifacts.C2,
-            "correction": "extra merged, missed split, ectopic/long/short moved to the midpoint of neighbours",
-        },
+        "artifacts": artifacts.settings(),
         "hrv": hrv.settings(),
         "coherence": {**coherence.settings(), "step_s": COHERENCE_STEP_S},
     }

@@ -15,7 +15,11 @@ only where the sum and the clock disagree:
   loss too small to see, without ever moving a beat past the clock.
 
 Implausible intervals (outside :data:`RR_MIN_MS`..:data:`RR_MAX_MS`, including the 0 and 0xFFFF
-some straps send) are artefacts: counted and returned, never turned into beats.
+some straps send) are artefacts: counted and returned, never turned into beats. From a strap, the
+time they leave out shows as a gap when it passes :data:`GAP_TOLERANCE_S` (a pause over 3 s
+always does). In plain RR text (:meth:`BeatTimeline.from_rr`), where every interval is the time
+axis, each one becomes a gap: the next beat starts a new segment at its own time, never spliced
+to the beat before.
 """
 
 from __future__ import annotations
@@ -173,19 +177,27 @@ class BeatTimeline:
 
     @classmethod
     def from_rr(cls, rr_ms: np.ndarray) -> BeatTimeline:
-        """A timeline of one uninterrupted RR series (plain RR text), the first beat at ``rr_ms[0]``.
+        """A timeline of one RR series (plain RR text), the first beat at ``rr_ms[0]``.
 
-        Equivalent to feeding the series through :meth:`add` without a clock to disagree with;
-        implausible intervals are rejected the same way.
+        Every interval counts as time, so each beat sits where the file puts it. An implausible
+        interval (outside :data:`RR_MIN_MS`..:data:`RR_MAX_MS`: a pause, a dropout, a spurious
+        detection) becomes no beat and a gap: the next beat starts a new segment at its own
+        time, as on a live strap, so nothing is spliced across it.
         """
         rr_ms = np.asarray(rr_ms, dtype=np.float64)
         ok = (rr_ms >= RR_MIN_MS) & (rr_ms <= RR_MAX_MS)
         timeline = cls()
-        valid = rr_ms[ok]
+        all_times = np.cumsum(rr_ms) / 1000.0
+        valid, times = rr_ms[ok], all_times[ok]
         timeline.rejected_rr_ms = rr_ms[~ok].tolist()
+        kept = np.flatnonzero(ok)
         starts = np.zeros(len(valid), dtype=bool)
         starts[:1] = True
-        times = np.cumsum(valid) / 1000.0
+        after_rejected = np.flatnonzero(np.diff(kept) > 1) + 1  # kept beats with rejected intervals before them
+        starts[after_rejected] = True
+        timeline.gaps = [
+            Gap(float(times[i - 1]), float(times[i] - valid[i] / 1000.0)) for i in after_rejected.tolist()
+        ]
         timeline._times, timeline._rr, timeline._segment_start = times.tolist(), valid.tolist(), starts.tolist()
         timeline._last_beat = float(times[-1]) if len(times) else None
         timeline._cache = (times, valid, starts)

@@ -63,3 +63,80 @@ LIBRARY_REBUILT = _("The library index was damaged or out of date; it was rebuil
 # ---- what the app is
 
 WELLNESS_NOTE = _("This is a wellness and training tool, not a medical device. It does not diagnose or treat any condition.")
+
+# ---- blood pressure: readings before and after, the cuff's flags, the cuff itself
+
+BP_EASED = _("Your blood pressure eased from {before} to {after} mmHg.")
+BP_ABOUT_THE_SAME = _("Your blood pressure stayed about the same: {before} before, {after} mmHg after.")
+BP_ROSE = _(
+    "Your blood pressure was {before} before and {after} mmHg after. A single reading moves with breathing, "
+    "talking and posture, so one session's rise says little on its own."
+)
+BP_CHANGED = _("Your blood pressure went from {before} to {after} mmHg.")
+BP_ONLY_BEFORE = _("Your blood pressure before the session was {before} mmHg.")
+BP_ONLY_AFTER = _("Your blood pressure after the session was {after} mmHg.")
+
+#: What each of a cuff's measurement flags means, calmly, with what to do (docs/bluetooth.md).
+BP_FLAG_EXPLANATIONS = {
+    "body_movement": _(
+        "The cuff noticed some movement while it measured. Sit still with your arm resting on a table, "
+        "wait a minute, and measure again."
+    ),
+    "cuff_loose": _(
+        "The cuff seemed a little loose. Wrap it snugly around your bare upper arm, with room for two fingers "
+        "under it, and measure again."
+    ),
+    "irregular_pulse": _(
+        "The cuff noticed an irregular pulse during this measurement. That often happens after moving or talking. "
+        "Rest quietly for a few minutes and measure again; if it keeps appearing, mention it at your next check-up."
+    ),
+    "pulse_out_of_range": _(
+        "Your pulse was outside the range this cuff measures well. Rest quietly for a few minutes and measure again."
+    ),
+    "improper_position": _(
+        "The cuff was not at heart height. Rest your arm on a table so that the cuff sits level with your heart, "
+        "and measure again."
+    ),
+}
+#: Short names of the flags, for lists and tables.
+BP_FLAG_NAMES = {
+    "body_movement": _("movement"),
+    "cuff_loose": _("loose cuff"),
+    "irregular_pulse": _("irregular pulse"),
+    "pulse_out_of_range": _("pulse out of range"),
+    "improper_position": _("cuff position"),
+}
+
+BP_LOOKING_FOR_CUFF = _("Looking for your blood-pressure cuff. Press its Bluetooth button, or take a measurement, so that it wakes up.")
+BP_WAITING_FOR_READINGS = _("Connected to {name}. Waiting for its readings; if none come, start a measurement on the cuff.")
+BP_CUFF_MEASURING = _("The cuff is measuring: {mmhg:.0f} mmHg.")
+BP_NO_VALUES = _("The cuff sent a reading without numbers: it could not measure that time. Sit still with your arm resting, and measure again.")
+BP_IMPOSSIBLE = _("The cuff sent a reading that cannot be right ({reading}), so it was not kept. Measure again.")
+BP_IMPOSSIBLE_DATE = _(
+    "The cuff's clock gave an impossible date ({date}), so the reading is kept without it. "
+    "Set the cuff's date and time as its manual says."
+)
+BP_NOTHING_IN_TIME = _(
+    "The cuff sent no reading within {seconds:g} s. Take a measurement (or press the cuff's Bluetooth button) "
+    "while the app waits, keep the cuff within a few metres, and try again."
+)
+BP_DROPPED_BEFORE_READING = _("The cuff disconnected before it sent a reading. Press its Bluetooth button, or take a measurement, and try again.")
+BP_DROPPED_WHILE_MEASURING = _(
+    "The cuff disconnected during a measurement, so that measurement did not arrive; the readings before it "
+    "are kept. Measure again."
+)
+BP_UNREADABLE = _("{count} message(s) from the cuff could not be read and were skipped.")
+BP_TYPE_IT = _("Type the reading as systolic/diastolic in mmHg, for example 128/84.")
+BP_NOT_A_PRESSURE = _(
+    "{reading} does not look like a blood pressure: systolic and diastolic lie between {low:g} and {high:g} mmHg, "
+    "and systolic is the higher one."
+)
+BP_NOT_A_PULSE = _("A pulse of {pulse:g} beats/min is not possible here: type a pulse between {low:g} and {high:g}, or leave it out.")
+NOTHING_FOUND_IN_SCAN = _(
+    "No heart-rate straps or blood-pressure cuffs found. {put_on}, or press a cuff's Bluetooth button; "
+    "keep them within a few metres, and scan again."
+)
+BP_HOW_TO_MEASURE = _(
+    "Sit quietly for a few minutes with your feet flat and your arm resting on a table, the cuff at heart height. "
+    "Then measure."
+)

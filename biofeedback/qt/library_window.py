@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 EVERYONE = "Everyone"
 ANY_TAG = "Any tag"
-SOURCE_WORDS = {"strap": "strap", "demo": "demo", "replay": "replay", "import": "imported"}
+SOURCE_WORDS = {"strap": "strap", "demo": "demo", "replay": "replay", "import": "imported", "cuff": "blood pressure"}
 
 #: The table's columns: key, heading, tooltip.
 COLUMNS = (
@@ -141,7 +141,11 @@ class SessionTableModel(QAbstractTableModel):
         if key == "person":
             return e.person or "?"
         if key == "title":
-            return e.title or (e.path.name if e.readable else f"{e.path.name} (cannot be read)")
+            if e.title:
+                return e.title
+            if not e.readable:
+                return f"{e.path.name} (cannot be read)"
+            return "Blood-pressure readings" if e.source_kind == "cuff" else e.path.name
         if not e.readable:
             return ""
         if key == "duration":

@@ -19,11 +19,15 @@ _PARAMS = {
     "hr": ("hr_bpm", float),
     "ectopic": ("ectopic_rate", float),
     "seed": ("seed", int),
+    "follow": ("follow", float),
 }
 
 
 def parse_demo_query(query: str) -> tuple[SimulatorParams, float | None]:
-    """Parse ``resonance=5.0&seed=3&hr=70&ectopic=0.01&pace=6``.
+    """Parse ``resonance=5.0&seed=3&hr=70&ectopic=0.01&follow=0.5&pace=6``.
+
+    ``follow`` is the share of the pacer's breaths the simulated person follows (default 1; 0:
+    they ignore the pacer and breathe spontaneously).
 
     Returns the simulator parameters and the pacer rate the simulated person follows from the
     start (``pace``, breaths/min), if given. Raises :class:`SourceError` with a readable message.

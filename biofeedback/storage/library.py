@@ -480,7 +480,9 @@ class Library:
         if data.header.get("format") != FORMAT_NAME:
             details.update(_read_sidecar(path))
         header = data.header
-        kind = header.get("source_kind") or ("import" if data.header.get("format") != FORMAT_NAME else "")
+        kind = header.get("source_kind") or ("import" if header.get("format") != FORMAT_NAME else "")
+        if not kind and (header.get("device") or {}).get("kind") == "cuff":
+            kind = "cuff"  # blood-pressure readings taken outside a session (biofeedback bp)
         values.update(
             person=str(details.get("person") or data.person or DEFAULT_PERSON),
             started_utc=header.get("started_utc"),

@@ -212,7 +212,7 @@ def build_report(data, timeline=None, analysis: dict[str, Any] | None = None) ->
         markers=[(m.t, m.label) for m in data.markers],
         metrics=metrics,
         coherence_levels=levels,
-        ratings=_ratings(data),
+        ratings=_ratings(data) + _blood_pressure_change(data),
         blood_pressure=_blood_pressure(data),
         notes=notes,
     )
@@ -248,9 +248,25 @@ def _phases(data, end_s: float) -> list[tuple[float, float, str]]:
     return out
 
 
+def _blood_pressure_change(data) -> list[Rating]:
+    """Blood pressure before -> after, where the readings say which is which (core/blood_pressure.py)."""
+    from biofeedback.core.blood_pressure import before_and_after, format_reading
+
+    before, after = before_and_after(getattr(data, "blood_pressure", []) or [])
+    if before is None and after is None:
+        return []
+    return [Rating("Blood pressure (mmHg)", format_reading(before) if before else "", format_reading(after) if after else "")]
+
+
 def _blood_pressure(data) -> list[Rating]:
+    """The readings not already told as before -> after, by time."""
+    from biofeedback.core.blood_pressure import before_and_after
+
+    told = [r for r in before_and_after(getattr(data, "blood_pressure", []) or []) if r is not None]
     out = []
     for r in getattr(data, "blood_pressure", []) or []:
+        if any(r is t for t in told):
+            continue
         sys_, dia = r.mmhg(r.systolic), r.mmhg(r.diastolic)
         pulse = f", pulse {r.pulse_bpm:.0f}/min" if getattr(r, "pulse_bpm", None) else ""
         out.append(Rating(_clock(float(r.t)), f"{sys_:.0f}/{dia:.0f} mmHg{pulse}"))

@@ -225,7 +225,7 @@ def event_record(event: Any) -> dict[str, Any]:
             {"t": _t(event.t), "type": "phase", "protocol": event.protocol, "phase": event.phase, "label": event.label, "rate_bpm": event.rate_bpm}
         )
     if isinstance(event, BloodPressure):
-        return {
+        rec = {
             "t": _t(event.t),
             "type": "bp",
             "systolic": event.systolic,
@@ -238,6 +238,7 @@ def event_record(event: Any) -> dict[str, Any]:
             "flags": list(event.flags),
             "origin": event.origin,
         }
+        return rec | ({"when": event.when} if event.when else {})
     if isinstance(event, SourceChange):
         info = event.info
         return {
@@ -492,6 +493,7 @@ def _parse_event(rec: dict[str, Any], data: SessionData) -> float | None:
             _opt_int(rec.get("user_id")),
             tuple(str(f) for f in rec.get("flags") or ()),
             str(rec.get("origin", "cuff")),
+            rec.get("when"),
         )
         data.blood_pressure.append(reading)
         data.events.append(reading)

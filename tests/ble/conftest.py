@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import BlueZBus, MockStrap, open_bus
+from .harness import CUFF_ADDRESS, CUFF_NAME, BlueZBus, MockStrap, open_bus
 
 HERE = Path(__file__).parent
 
@@ -34,3 +34,9 @@ def strap(bluez_bus) -> MockStrap:
     return bluez_bus.start_mock()
 
 
+
+
+@pytest.fixture
+def strap_and_cuff(bluez_bus) -> MockStrap:
+    """A mock BlueZ with the strap and a blood-pressure cuff in range (no pairing needed)."""
+    return bluez_bus.start_mock("--cuff", f"{CUFF_ADDRESS}={CUFF_NAME}")

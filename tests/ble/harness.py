@@ -25,6 +25,8 @@ HERE = Path(__file__).parent
 SYSTEM_PYTHON = "/usr/bin/python3"
 STRAP_ADDRESS = "C0:FF:EE:12:34:56"
 STRAP_NAME = "Polar H10 1234ABCD"
+CUFF_ADDRESS = "B0:0D:BE:EF:00:35"
+CUFF_NAME = "BP Cuff 7361T"
 
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -44,7 +46,7 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 
 
 class MockStrap:
-    """The control channel of a running mock BlueZ."""
+    """The control channel of a running mock BlueZ (its strap, and its cuff if started with one)."""
 
     def __init__(self, proc: subprocess.Popen) -> None:
         self.proc = proc
@@ -72,6 +74,19 @@ class MockStrap:
         reply = self.command("notify", hex=packet.hex())
         assert reply["ok"], reply
         return reply["sent_monotonic"]
+
+    def store_readings(self, packets: list[bytes], then: str = "disconnect", drop_after: int | None = None, interval_ms: int = 40) -> None:
+        """Give the mock cuff stored readings, indicated once a client subscribes to 0x2A35."""
+        reply = self.command("cuff_store", hex=[p.hex() for p in packets], then=then, drop_after=drop_after, interval_ms=interval_ms)
+        assert reply["ok"], reply
+
+    def indicate(self, packet: bytes) -> None:
+        """Send one Blood Pressure Measurement indication from the mock cuff now."""
+        reply = self.command("indicate", hex=packet.hex())
+        assert reply["ok"], reply
+
+    def cuff_state(self) -> dict:
+        return self.state()["cuff"]
 
     def wait_for(self, predicate: Callable[[dict], bool], timeout: float = 20.0, what: str = "") -> dict:
         deadline = time.monotonic() + timeout

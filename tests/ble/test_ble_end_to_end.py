@@ -66,8 +66,8 @@ def test_scan_lists_the_strap_with_name_address_and_signal(bluez_bus, strap):
     result = run_cli(bluez_bus, "scan", "--timeout", "1.5")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "ADDRESS", "RSSI"]
-    assert STRAP_NAME in lines[1] and STRAP_ADDRESS in lines[1]
+    assert lines[0].split() == ["NAME", "KIND", "ADDRESS", "RSSI"]
+    assert STRAP_NAME in lines[1] and STRAP_ADDRESS in lines[1] and " strap " in lines[1]
     assert lines[1].rstrip().endswith(("-60 dBm", "-61 dBm"))
 
 

@@ -20,7 +20,9 @@ def _run(args, env):
 def _story(path):
     """What a file says happened, without when: each event's kind and content, in order."""
     data = read_session(path)
-    samples = [("sample", s.hr_bpm, s.rr_ms, s.contact.value) for s in data.samples]
+    # a notification's time is fixed by the demo's seed, whenever the source started (a loaded
+    # machine may start the window's source a few notifications later than record's)
+    samples = {s.t: (s.hr_bpm, s.rr_ms, s.contact.value) for s in data.samples}
     pacers = [settings for _, settings in data.pacer_changes]
     sources = [(s.info.kind.value, s.info.spec, s.info.live) for s in data.sources]
     header = {k: data.header[k] for k in ("format", "version", "minor", "person", "source", "device", "source_kind")}
@@ -41,7 +43,9 @@ def test_window_and_record_write_the_same_session(tmp_path):
     assert header_w == header_r
     assert sources_w == sources_r == [("demo", SEED_SPEC, True)]
     assert pacers_w == pacers_r
-    common = min(len(samples_r), len(samples_w))
-    assert common >= 40  # both ran for most of a minute of session time
-    assert samples_w[:common] == samples_r[:common]
-    assert sum(len(s[2]) for s in samples_r[:common]) >= 40  # and the samples carry beats
+    common = sorted(set(samples_r) & set(samples_w))
+    assert len(common) >= 30  # both ran for most of a minute of session time, on one schedule
+    assert [samples_w[t] for t in common] == [samples_r[t] for t in common]
+    assert sum(len(samples_r[t][1]) for t in common) >= 30  # and the samples carry beats
+    # and neither skipped or added a notification within the stretch both covered
+    assert [t for t in samples_w if common[0] <= t <= common[-1]] == [t for t in samples_r if common[0] <= t <= common[-1]]
