@@ -59,3 +59,13 @@ def test_a_damaged_index_is_rebuilt_and_said_once(tmp_path):
     again = run("sessions", "--json", data_home=tmp_path)
     assert again.returncode == 0 and len(json.loads(again.stdout)) == 1
     assert again.stderr.count("rebuilt from the session files") == 1
+
+
+def test_the_library_window_opens_on_the_command_line(tmp_path):
+    sessions = tmp_path / "biofeedback" / "biofeedback" / "sessions"
+    sessions.mkdir(parents=True)
+    record_demo(sessions / "a.bfs", 120.0, person="Robin", seed=1, markers=(), drop=None, pacer_change=None)
+    png = tmp_path / "library.png"
+    done = run("library", "--person", "Robin", "--screenshot", str(png), "--quit-after", "2", data_home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert png.stat().st_size > 5000

@@ -198,3 +198,17 @@ def test_coming_back_to_the_library_finds_what_changed_meanwhile(qtbot, library,
     window.windowHandle().requestActivate()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     assert "copied-in.bfs" in shown(window, "title") and window.count_label.text() == "5 sessions"
+
+
+def test_the_library_is_brought_up_to_date_in_the_background(qtbot, library, made):
+    shell = LibraryShell(library, Settings(MemoryStore()))
+    qtbot.addWidget(shell.window)
+    assert shell.window.proxy.rowCount() == 4
+    (library.folder / "new.bfs").write_bytes(made[1].read_bytes())
+    (library.folder / made[0].name).unlink()
+    shell.sync_in_background(lambda: Library(library.folder, library.index_path, library.trash))
+    qtbot.waitUntil(lambda: "new.bfs" in shown(shell.window, "title"), timeout=20000)
+    assert shell.window.proxy.rowCount() == 4 and made[0].name not in shown(shell.window, "title")
+    shell._thread.join(5)
+    for e in library.entries():
+        assert e.path.exists()
