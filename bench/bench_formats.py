@@ -17,7 +17,6 @@ Targets: import under 0.5 s, report under 2 s.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import tempfile

@@ -128,7 +128,7 @@ SPEC_CASES = [
         ("irregular_pulse",),
     ),
     (f"e0 {BASE}", "mmHg", (120, 80, 93), None, None, None, ()),  # reserved flag bits 5-7 ignored
-    (f"00 78 00 50 00 ff 07", "mmHg", (120, 80, None), None, None, None, ()),  # MAP not measured: NaN
+    ("00 78 00 50 00 ff 07", "mmHg", (120, 80, None), None, None, None, ()),  # MAP not measured: NaN
 ]
 
 

@@ -298,7 +298,8 @@ class LiveAnalyzer:
         artifact_pct = 100.0 * len(artifact_times) / max(n - window_start, 1)
 
         # the corrected beats of the last minute or so: the batch correction on the final verdicts
-        first = int(np.searchsorted(self._t[seg:end], t_now - _SPAN_S)) + seg - _SPAN_MARGIN_BEATS
+        # (the span ends at the last beat shown, which a suspect beat may hold back from the newest)
+        first = int(np.searchsorted(self._t[seg:end], float(self._t[end - 1]) - _SPAN_S)) + seg - _SPAN_MARGIN_BEATS
         first = max(first, seg)
         t, rr, origin, guard = self._corrected(first, end)
         # beats up to CAUSAL_DELAY before the newest are judged; the swing also waits for the

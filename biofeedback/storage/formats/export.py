@@ -70,30 +70,28 @@ def _utc(beats: Beats, t: float) -> str:
 def beat_artifacts(beats: Beats) -> tuple[list[str], list[float | None]]:
     """Per beat: the artefact class ('' if none) and the corrected interval (None if merged away).
 
-    Uses the same single-pass Lipponen & Tarvainen detection and correction as ``analyze``
-    (:func:`biofeedback.core.artifacts.correct`), mapped back to the original beats.
+    Uses the detection and correction ``analyze`` runs (:func:`biofeedback.core.artifacts.correct`,
+    every pass), mapped back to the original beats by time: a flagged beat carries the class it
+    was first given; each beat that remains is matched with the corrected beat nearest to it (a
+    moved beat sits at its neighbours' midpoint, a split one keeps its end).
     """
-    kinds = [""] * len(beats.rr_ms)
-    corrected: list[float | None] = [None] * len(beats.rr_ms)
+    n = len(beats.rr_ms)
+    kinds = [""] * n
     fixed = artifacts.correct(beats.times_s, beats.rr_ms, beats.segment_start)
-    out_rr = fixed.rr_ms
-    pos = 0
-    for s, e in segment_bounds(beats.segment_start):
-        seg = beats.rr_ms[s:e]
-        found = artifacts.detect(seg) if artifacts.MAX_PASSES >= 1 else {}
-        n = e - s
-        counts = np.ones(n, dtype=np.intp)
-        for j, kind in found.items():
-            kinds[s + j] = kind.value
-            if kind is artifacts.ArtifactKind.EXTRA and j + 1 < n:
-                counts[j] = 0
-            elif kind is artifacts.ArtifactKind.MISSED:
-                counts[j] = 2
-        last = pos + np.cumsum(counts) - 1
-        for j in range(n):
-            if counts[j]:
-                corrected[s + j] = float(out_rr[last[j]])
-        pos += int(counts.sum())
+    for kind, times in fixed.report.times_by_kind.items():
+        for i in np.searchsorted(beats.times_s, np.asarray(times, dtype=np.float64)).tolist():
+            if i < n and not kinds[i]:
+                kinds[i] = kind.value
+    corrected: list[float | None] = [None] * n
+    if not len(fixed.times_s):
+        return kinds, corrected
+    nearest = np.clip(np.searchsorted(fixed.times_s, beats.times_s), 1, len(fixed.times_s) - 1) if len(fixed.times_s) > 1 else np.zeros(n, dtype=np.intp)
+    if len(fixed.times_s) > 1:
+        left_closer = np.abs(fixed.times_s[nearest - 1] - beats.times_s) <= np.abs(fixed.times_s[nearest] - beats.times_s)
+        nearest = np.where(left_closer, nearest - 1, nearest)
+    for i in range(n):
+        if kinds[i] != artifacts.ArtifactKind.EXTRA.value:
+            corrected[i] = float(fixed.rr_ms[nearest[i]])
     return kinds, corrected
 
 
