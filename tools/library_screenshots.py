@@ -65,7 +65,10 @@ def make_library(folder: Path, robin_sessions: int = 14) -> Library:
         when = TODAY - dt.timedelta(days=20 - 6 * i, hours=5)
         record_demo(sessions / f"{when:%Y-%m-%d_%H-%M-%S}.bfs", 420.0, person="Sam", seed=40 + i, pace=6.0, markers=(), pacer_change=None, drop=None, ratings=False, started=when)
     rr = np.loadtxt(sample_stream("nsrdb_5min_rr_ms.txt"))
-    np.savetxt(sessions / "kubios_export_2026-10-30.txt", rr, fmt="%.0f")
+    export = sessions / "kubios_export_2026-10-30.txt"
+    np.savetxt(export, rr, fmt="%.0f")
+    stamp = dt.datetime(2026, 10, 30, 11, 0, tzinfo=dt.timezone.utc).timestamp()  # RR text has no start: the file's date
+    os.utime(export, (stamp, stamp))
     library = Library(sessions, folder / "library.sqlite3", folder / "trash")
     library.sync()
     newest = library.entries(person="Robin")[0]

@@ -55,9 +55,9 @@ COLUMNS = (
     ("hr", "Mean HR", "Mean heart rate, beats/min (60000 / mean RR)"),
     ("rmssd", "RMSSD", "RMSSD over the whole session, ms"),
     ("coherence", "Coherence", "Mean coherence ratio, and the share of time in the coherent level"),
-    ("pain", "Pain", "Pain before -> after (0-10)"),
-    ("stress", "Stress", "Stress before -> after (0-10)"),
-    ("mood", "Mood", "Mood before -> after"),
+    ("pain", "Pain", "Pain before → after (0-10)"),
+    ("stress", "Stress", "Stress before → after (0-10)"),
+    ("mood", "Mood", "Mood before → after"),
     ("tags", "Tags", "Tags (T to change)"),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -80,7 +80,7 @@ def _before_after(ratings: dict, what: str) -> str:
 
     if not ratings.get("before") and not ratings.get("after"):
         return ""
-    return f"{one('before')} -> {one('after')}"
+    return f"{one('before')} → {one('after')}"
 
 
 class SessionTableModel(QAbstractTableModel):

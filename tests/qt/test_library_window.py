@@ -66,7 +66,7 @@ def test_lists_sorts_and_filters(qtbot, library):
     window = LibraryWindow(library)
     qtbot.addWidget(window)
     assert shown(window, "person") == ["Robin", "Robin", "Sam", "Robin"]  # newest first
-    assert shown(window, "pain") == ["5 -> 2", "6 -> 3", "", "7 -> 4"]
+    assert shown(window, "pain") == ["5 → 2", "6 → 3", "", "7 → 4"]
     assert shown(window, "date")[0] == "Mon 16 Nov 2026, 09:00"
     assert window.count_label.text() == "4 sessions"
     window.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
