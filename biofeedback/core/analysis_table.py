@@ -44,7 +44,11 @@ def format_table(name: str, result: dict[str, Any], markers: list[dict[str, Any]
     lines = [name]
     for key, label, unit, fmt in ROWS:
         value = result.get(key)
-        text = NOT_ENOUGH if value is None else f"{fmt.format(value)} {unit}".rstrip()
+        if value is None:
+            why = result.get("not_available", {}).get(key)
+            text = f"not available: {why}" if why else NOT_ENOUGH
+        else:
+            text = f"{fmt.format(value)} {unit}".rstrip()
         lines.append(f"  {label:<{width}}{text}")
     kinds = ", ".join(f"{n} {kind}" for kind, n in result.get("artifacts_by_kind", {}).items() if n)
     if kinds:

@@ -12,7 +12,10 @@ clock reads: every call that depends on time is given ``now``, the session time 
   signal). The file is written through a :class:`SessionSink` (``storage.SessionWriter``) that an
   ``open_sink`` factory, chosen by the app, makes when recording starts.
 - :meth:`SessionCore.start_at` starts the core at any point of a recording, with its analyser
-  warmed from the beats before that point: review and protocols need this.
+  warmed from the beats before that point: review and protocols need this. Review
+  (``core/review.py``) also hands it a :class:`RecordedState` (what else the session showed at
+  that moment), replays the file's markers with :meth:`SessionCore.replay_marker`, and gives it an
+  :attr:`SessionCore.annotation_sink` so markers set while reviewing are appended to the file.
 """
 
 from __future__ import annotations
@@ -110,6 +113,39 @@ def pacer_from_record(settings: dict[str, Any]) -> PacerSettings | None:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedState:
+    """What a recorded session showed at one moment besides its beats, for :meth:`SessionCore.start_at`.
+
+    Attributes
+    ----------
+    beats : int or None
+        How many of the history's beats had arrived by then (a notification carries beats that
+        happened before it arrived); None: those with times up to the moment.
+    coherence : numpy.ndarray or None
+        The coherence trend as it stood: rows of (session time s, ratio), oldest first.
+    status, battery, sample
+        The last link status, battery level (percent) and notification before the moment.
+    ratings, blood_pressure, phase
+        Ratings and readings so far, and the protocol phase then.
+    last_marker_id : int
+        The highest marker id anywhere in the file, so new markers never reuse one.
+    beat_latency_s : float or None
+        Time from the newest beat to the arrival of the notification that carried it, s.
+    """
+
+    beats: int | None = None
+    coherence: np.ndarray | None = None
+    status: Status | None = None
+    battery: int | None = None
+    sample: Sample | None = None
+    ratings: tuple[Rating, ...] = ()
+    blood_pressure: tuple[BloodPressure, ...] = ()
+    phase: PhaseChange | None = None
+    last_marker_id: int = 0
+    beat_latency_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BeatHistory:
     """Every beat of a recording, as arrays (from ``BeatTimeline.arrays()``), for :meth:`SessionCore.start_at`."""
 
@@ -155,6 +191,9 @@ class SessionCore:
         #: Session settings stored in each new file's header (clock speed, ...).
         self.settings = dict(settings or {})
         self.sink: SessionSink | None = None
+        #: Where markers and their edits go when no file is being recorded but the session has one
+        #: (review: ``storage.SessionAppender`` on the reviewed file).
+        self.annotation_sink: SessionSink | None = None
         self._last_sync = -math.inf
         self._initial_pacer = pacer
         self.timeline = timeline if timeline is not None else BeatTimeline()
@@ -173,6 +212,8 @@ class SessionCore:
         self.beats = RingBuffer(PLOT_CAPACITY, width=3)  # (time s, RR ms, 1 where a segment starts)
         self.coherence_history = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, coherence ratio)
         self.markers: list[Marker] = []
+        #: The highest marker id given so far: ids are never reused, even after a deletion.
+        self._last_marker_id = 0
         self.ratings: list[Rating] = []
         self.blood_pressure: list[BloodPressure] = []
         self.phase: PhaseChange | None = None
@@ -278,12 +319,24 @@ class SessionCore:
         self.listener.pacer_changed(settings)
 
     def add_marker(self, now: float, label: str = "Marker", note: str = "") -> Marker:
-        marker = Marker(now, label, max((m.id for m in self.markers), default=0) + 1, note)
+        """Mark ``now`` with a new id (never one used before in this session, even a deleted one's)."""
+        self._last_marker_id = max(self._last_marker_id, max((m.id for m in self.markers), default=0)) + 1
+        marker = Marker(now, label, self._last_marker_id, note)
         self.markers.append(marker)
-        if self.sink is not None:
-            self.sink.write(marker)
+        self._write_annotation(marker)
         self.listener.marker_added(marker)
         return marker
+
+    def replay_marker(self, marker: Marker) -> None:
+        """A marker already in the session file appears (review): shown, not written again."""
+        self._last_marker_id = max(self._last_marker_id, marker.id)
+        self.markers.append(marker)
+        self.listener.marker_added(marker)
+
+    def _write_annotation(self, item: Marker | MarkerEdit) -> None:
+        target = self.sink if self.sink is not None else self.annotation_sink
+        if target is not None:
+            target.write(item)
 
     def edit_marker(self, marker_id: int, label: str, note: str, now: float, deleted: bool = False) -> Marker | None:
         """Relabel (or delete) a marker: the file gets a ``marker_edit`` event, never a rewrite."""
@@ -298,8 +351,7 @@ class SessionCore:
             changed = None
         else:
             changed = self.markers[i] = Marker(marker.t, label, marker.id, note)
-        if self.sink is not None:
-            self.sink.write(edit)
+        self._write_annotation(edit)
         self.listener.marker_changed(changed, edit)
         return changed
 
@@ -372,13 +424,27 @@ class SessionCore:
 
     # ------------------------------------------------------------------ starting mid-recording
 
-    def start_at(self, history: BeatHistory, t: float, markers: list[Marker] = (), pacer: PacerSettings | None = None, pacer_start: float = 0.0) -> None:
+    def start_at(
+        self,
+        history: BeatHistory,
+        t: float,
+        markers: list[Marker] = (),
+        pacer: PacerSettings | None = None,
+        pacer_start: float = 0.0,
+        state: RecordedState | None = None,
+    ) -> None:
         """Be the core that ran a recording up to session time ``t``: its beats before ``t`` on
         the plots, its analyser warmed from them (exactly as if fed one by one), its markers and
-        pacer; without replaying the recording from its start."""
+        pacer; without replaying the recording from its start.
+
+        ``state`` says what else the session showed then (see :class:`RecordedState`). After
+        ``reset``, the listener hears that state as if just told: the last status, battery level
+        and notification, and the metrics, so every screen shows the moment at once.
+        """
+        state = state if state is not None else RecordedState()
         self.stop_recording(t)
         self._clear(pacer, pacer_start)
-        end = int(np.searchsorted(history.times_s, t, side="right"))
+        end = int(np.searchsorted(history.times_s, t, side="right")) if state.beats is None else state.beats
         times, rr, starts = history.times_s[:end], history.rr_ms[:end], history.segment_start[:end]
         keep = max(end - PLOT_CAPACITY, 0)
         if end:
@@ -386,15 +452,36 @@ class SessionCore:
             plot_starts[0] = 1.0
             self.beats.extend(np.column_stack([times[keep:], rr[keep:], plot_starts]))
         self.markers = [m for m in markers if m.t <= t]
+        self._last_marker_id = max([state.last_marker_id, *(m.id for m in markers)])
+        self.status, self.ratings, self.blood_pressure, self.phase = state.status, list(state.ratings), list(state.blood_pressure), state.phase
+        self.beat_latency_s = state.beat_latency_s
         if self.analyzer is not None:
             self.analyzer = type(self.analyzer)(pacer)
             self.coherence_history.clear()
             if end:  # primed up to the beat before, then the last beat as it arrived live
                 self.analyzer.prime(times[:-1], rr[:-1], starts[:-1])
                 self.metrics = self.analyzer.update(times[-1:], rr[-1:], new_segment=bool(starts[-1]))
-            if self.metrics is not None and self.metrics.coherence is not None:
+            if state.coherence is not None:
+                self.coherence_history.extend(state.coherence)
+            elif self.metrics is not None and self.metrics.coherence is not None:
                 self.coherence_history.append((self.metrics.t, self.metrics.coherence))
-        self.listener.reset()
+        listener = self.listener
+        listener.reset()
+        if state.battery is not None:
+            listener.battery_changed(state.battery)
+        # the last status and notification in the order they came (a lost link after the last
+        # notification clears what it showed; a notification after a status shows it again)
+        told = [(x.t, i, x) for i, x in enumerate((state.status, state.sample)) if x is not None]
+        for _, _, said in sorted(told, key=lambda x: (x[0], x[1])):
+            listener.status_changed(said) if isinstance(said, Status) else listener.sample_received(said)
+        if self.metrics is not None:
+            listener.metrics_updated(self.metrics)
+
+    def replace_coherence_history(self, rows: np.ndarray) -> None:
+        """The coherence trend, rows of (session time s, ratio): review fills it in when its
+        background pass reaches a stretch it had not computed at the seek."""
+        self.coherence_history.clear()
+        self.coherence_history.extend(rows)
 
     # ------------------------------------------------------------------ queries for screens
 

@@ -56,6 +56,10 @@ BREATHING_FREELY = _("Breathing freely")
 WOULD_OVERWRITE = _("{path} already exists; choose another name so nothing is overwritten.")
 REPORT_FORMATS = _("{path}: a report is written as .pdf or .png.")
 
+# ---- the session library
+
+LIBRARY_REBUILT = _("The library index was damaged or out of date; it was rebuilt from the session files.")
+
 # ---- what the app is
 
 WELLNESS_NOTE = _("This is a wellness and training tool, not a medical device. It does not diagnose or treat any condition.")

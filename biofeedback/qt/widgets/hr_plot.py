@@ -88,6 +88,16 @@ class HeartRatePlot(QuietPlot):
         self._markers.append(line)
         self._colour_marker(line)
 
+    def set_markers(self, markers) -> None:
+        """Show exactly these markers (anything with ``t`` and ``label``): after a seek in review
+        or a relabelled marker, the lines already drawn are replaced."""
+        item = self.getPlotItem()
+        for line in self._markers:
+            item.removeItem(line)
+        self._markers = []
+        for marker in markers:
+            self.add_marker(marker.t, marker.label)
+
     def set_series(
         self,
         times: np.ndarray,
