@@ -57,7 +57,7 @@ PACER_HALF_WIDTH_HZ = coherence.PEAK_WIDTH_HZ / 2.0
 #: :data:`FOLLOW_PEAK_HZ` from it, did not follow the pacer. A pure sine gives about 0.9 over a
 #: 100-s block; the demo breathing with the pacer mostly 0.6-0.95 (down to 0.3 in a block far from
 #: its resonance, where the heart answers weakly: such a block is left out, which costs little);
-#: the demo ignoring the pacer (follow=0) 0.01-0.31, an hour of NSRDB at rest 0.06-0.31.
+#: the demo ignoring the pacer (follow=0) 0.01-0.31, an hour of NSRDB at rest 0.06-0.32.
 FOLLOW_SHARE = 0.4
 FOLLOW_PEAK_HZ = 0.01
 
@@ -91,8 +91,8 @@ PEAK_SHARE_COUNTED = 0.5
 #: LF power and peak height follow the swing but also take up slow waves that are not breathing
 #: (Mayer waves, drift), so they count less; one clean peak at the breathing rate and a clean
 #: block break ties. Measured on 80 simulated people (bench/assessment_sweep.py, docs/protocols.md):
-#: from the five coarse blocks the weighed criteria pick the set resonance for 94 %, the swing
-#: alone 85 %, the phase crossing alone 88 %, LF power alone 81 %, LF peak height alone 82 %.
+#: from the five coarse blocks the weighed criteria pick the set resonance for 90 %, the swing
+#: alone 82 %, the phase crossing alone 85 %, LF power alone 80 %, LF peak height alone 80 %.
 WEIGHTS = {
     "phase": 4.0,
     "swing": 2.0,
