@@ -214,3 +214,19 @@ SESSION_WAVE_SAME = _(
     "While you trained, your heart rate's wave with each breath was {swing:.1f} beats/min ({base_swing:.1f} at baseline), "
     "and coherence {coherence:.1f} ({base_coherence:.1f} at baseline). Waves often grow over a few sessions."
 )
+
+#: The protocol panel, the assessment's result and the session summary.
+PROTOCOL_ASSESSMENT_TITLE = _("Find your resonance rate")
+PROTOCOL_SESSION_TITLE = _("Structured session")
+PROTOCOL_ASSESSMENT_ABOUT = _("Breathe with the pacer at five rates, about two minutes each, to find the one your heart answers most.")
+PROTOCOL_SESSION_ABOUT = _("A signal check, a few minutes of natural breathing as a baseline, training at the chosen rate, then recovery.")
+PROTOCOL_STEP = _("Step {step} of {steps}: {label}")
+PROTOCOL_TIME_LEFT = _("{step} left in this step, {total} in all")
+PROTOCOL_PAUSED_LEFT = _("Paused. {total} left in all.")
+PROTOCOL_FINISHED = _("Finished.")
+PROTOCOL_STOPPED_KEPT = _("Stopped early. What was recorded is kept.")
+RF_HEADLINE = _("Recommended: {rate:g} breaths per minute  ·  runner-up {runner_up:g}")
+RF_HEADLINE_NONE = _("No rate can be recommended from this assessment")
+RF_RATE_CHOSEN = _("{rate:g} breaths per minute is now this person's own rate (\"Your rate\" in the pacer).")
+SUMMARY_AGAINST_BASELINE = _("In brackets: the change from the baseline, where you breathed as you liked.")
+SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are shown.")

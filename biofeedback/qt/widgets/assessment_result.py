@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from biofeedback.core import words
 from biofeedback.core.assessment import Assessment, BlockCriteria
 
 #: Space added to each column beyond its contents, px.
@@ -126,9 +127,9 @@ class AssessmentResultView(QWidget):
             self.runner_up_button.setEnabled(False)
             return
         if result.recommended_bpm is not None:
-            self.headline.setText(f"Recommended: {result.recommended_bpm:g} breaths per minute  ·  runner-up {result.runner_up_bpm:g}")
+            self.headline.setText(words.RF_HEADLINE.format(rate=result.recommended_bpm, runner_up=result.runner_up_bpm))
         else:
-            self.headline.setText("No rate can be recommended from this assessment")
+            self.headline.setText(words.RF_HEADLINE_NONE)
         self.reason.setText(result.reason)
         self.use_button.setEnabled(result.recommended_bpm is not None)
         self.runner_up_button.setEnabled(result.runner_up_bpm is not None)
@@ -159,5 +160,5 @@ class AssessmentResultView(QWidget):
     def _choose(self, bpm: float | None) -> None:
         if bpm is None:
             return
-        self.chosen_label.setText(f"{bpm:g} breaths per minute is now this person's own rate (\"Your rate\" in the pacer).")
+        self.chosen_label.setText(words.RF_RATE_CHOSEN.format(rate=bpm))
         self.rate_chosen.emit(float(bpm))

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from biofeedback.core import words
 from biofeedback.core.assessment import PhaseStats, describe_session
 
 #: Space added to each column beyond its contents, px.
@@ -84,9 +85,9 @@ class PhaseSummaryView(QWidget):
         """Show the phases (an empty list: nothing yet)."""
         self.headline.setText("Session summary" if stats else "No session yet")
         self.story.setText(describe_session(stats))
-        notes = ["In brackets: the change from the baseline, where you breathed as you liked."] if any(s.phase == "baseline" for s in stats) else []
+        notes = [words.SUMMARY_AGAINST_BASELINE] if any(s.phase == "baseline" for s in stats) else []
         if stopped_early:
-            notes.append("The session was stopped early; the phases so far are shown.")
+            notes.append(words.SUMMARY_STOPPED_EARLY)
         self.note.setText(" ".join(notes))
         self.table.setRowCount(len(stats))
         for r, s in enumerate(stats):

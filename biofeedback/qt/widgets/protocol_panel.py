@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from biofeedback.core import words
 from biofeedback.core.pacer import RATE_MAX_BPM, RATE_MIN_BPM
 from biofeedback.core.protocol import AssessmentPlan, ProtocolState, SessionPlan
 
-ASSESSMENT_TITLE = "Find your resonance rate"
-SESSION_TITLE = "Structured session"
-ASSESSMENT_ABOUT = "Breathe with the pacer at five rates, about two minutes each, to find the one your heart answers most."
-SESSION_ABOUT = "A signal check, a few minutes of natural breathing as a baseline, training at the chosen rate, then recovery."
+ASSESSMENT_TITLE, SESSION_TITLE = words.PROTOCOL_ASSESSMENT_TITLE, words.PROTOCOL_SESSION_TITLE
+ASSESSMENT_ABOUT, SESSION_ABOUT = words.PROTOCOL_ASSESSMENT_ABOUT, words.PROTOCOL_SESSION_ABOUT
 
 
 def clock_text(seconds: float) -> str:
@@ -201,13 +200,13 @@ class ProtocolPanel(QGroupBox):
         self.paused = state.paused
         self._running(not state.finished)
         self.pause_button.setText("Resume" if state.paused else "Pause")
-        step = f"Step {state.step} of {state.steps}: " if state.steps and not state.finished else ""
-        self.phase_label.setText(step + state.label)
+        running = state.steps and not state.finished
+        self.phase_label.setText(words.PROTOCOL_STEP.format(step=state.step, steps=state.steps, label=state.label) if running else state.label)
         self.progress_bar.setValue(int(round(1000 * state.fraction)))
         if state.finished:
-            self.time_label.setText("Stopped early. What was recorded is kept." if state.aborted else "Finished.")
+            self.time_label.setText(words.PROTOCOL_STOPPED_KEPT if state.aborted else words.PROTOCOL_FINISHED)
         elif state.paused:
-            self.time_label.setText(f"Paused. {clock_text(state.time_left_s)} left in all.")
+            self.time_label.setText(words.PROTOCOL_PAUSED_LEFT.format(total=clock_text(state.time_left_s)))
         else:
-            self.time_label.setText(f"{clock_text(state.step_left_s)} left in this step, {clock_text(state.time_left_s)} in all")
+            self.time_label.setText(words.PROTOCOL_TIME_LEFT.format(step=clock_text(state.step_left_s), total=clock_text(state.time_left_s)))
         self.message_label.setText(state.message or "")
