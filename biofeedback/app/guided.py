@@ -52,24 +52,6 @@ def seconds(text: str) -> float:
     return value
 
 
-class _YieldingClock:
-    """Wraps a session clock so that every wait yields to the event loop, even a wait for a time
-    already past. ``SessionClock.sleep_until`` returns at once when late, so a source that falls
-    behind a fast clock (the demo at 200x on a busy machine) would emit forever without letting the
-    driver look at its stop conditions."""
-
-    def __init__(self, clock) -> None:
-        self._clock = clock
-        self.speed = clock.speed
-
-    def now(self) -> float:
-        return self._clock.now()
-
-    async def sleep_until(self, t: float) -> None:
-        await self._clock.sleep_until(t)
-        await asyncio.sleep(0)
-
-
 class _Ticker(SessionListener):
     """Ticks the runner on every notification, at the notification's time, and lets the demo
     follow each new pacer.
@@ -112,8 +94,8 @@ def run_headless(args: argparse.Namespace, plan, out: Path | None) -> tuple[Prot
     from biofeedback.sources.driver import drive
 
     source = make_source(args.source, column=getattr(args, "column", None))
-    session_clock = SessionClock(args.speed)
-    clock = _YieldingClock(session_clock)
+    clock = SessionClock(args.speed)
+
     core = make_core(args.speed, out, args.person, pacer=None)
     runner = ProtocolRunner(core, plan)
     ticker = _Ticker(runner, source, core)
@@ -126,7 +108,7 @@ def run_headless(args: argparse.Namespace, plan, out: Path | None) -> tuple[Prot
             loop.add_signal_handler(sig, stop.set)
         # the session starts with its source, not while the process was still starting: at 200x a
         # tenth of a second of start-up would be 20 s of the demo's notifications skipped
-        session_clock.restart()
+        clock.restart()
         core.source_started(source.describe(), clock.now(), keep_recording=True)
         if not core.recording:
             raise cli.UsageError("No session file could be made, so the protocol did not start.")

@@ -30,7 +30,10 @@ class SessionClock:
         return (self._monotonic() - self._origin) * self.speed
 
     async def sleep_until(self, t: float) -> None:
-        """Wait (asynchronously) until session time ``t``."""
+        """Wait (asynchronously) until session time ``t``.
+
+        Always yields to the event loop, even when ``t`` has passed: a source that falls behind a
+        fast clock (the demo at 200x on a busy machine) must still let the loop run the driver's
+        stop conditions and signal handlers."""
         delay = (t - self.now()) / self.speed
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await asyncio.sleep(max(delay, 0.0))
