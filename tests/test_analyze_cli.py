@@ -135,12 +135,19 @@ def test_numbers_that_are_not_rr_intervals_are_refused(tmp_path, values, reason)
     assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_metric_the_analysis_cannot_compute_is_not_available_with_why():
-    """The table never prints a number for a None metric, and says why where the analysis does."""
-    from biofeedback.core.analysis_table import format_table
-
-    result = {"beats": 70, "duration_s": 62.3, "lf_ms2": None, "hf_ms2": None, "lf_hf": None,
-              "unavailable": {"lf_hf": "needs 120 s of beats; this recording has 62 s"}}
-    table = format_table("short.txt", result)
-    assert "LF/HF                          not available: needs 120 s of beats; this recording has 62 s" in table
-    assert "LF power (0.04-0.15 Hz)        not enough data" in table
+@pytest.mark.parametrize("seconds, lf_available, hf_available", [(62, False, True), (45, False, False), (130, True, True)])
+def test_spectral_metrics_a_recording_is_too_short_for_are_not_available_with_why(tmp_path, seconds, lf_available, hf_available):
+    """Task Force 1996: about a minute of beats for HF, two for LF; shorter is said, never a number."""
+    rr = np.loadtxt(sample_stream("nsrdb_5min_rr_ms.txt"))
+    cut = rr[: int(np.searchsorted(np.cumsum(rr), seconds * 1000.0))]
+    path = tmp_path / "short.txt"
+    path.write_text("\n".join(f"{x:g}" for x in cut))
+    report = json.loads(run("analyze", str(path), "--json").stdout)
+    for key, available in (("lf_ms2", lf_available), ("lf_hf", lf_available), ("hf_ms2", hf_available)):
+        if available:
+            assert report[key] is not None and key not in report["not_available"]
+        else:
+            assert report[key] is None
+            assert report["not_available"][key].startswith("needs at least")
+    table = run("analyze", str(path)).stdout
+    assert ("LF power (0.04-0.15 Hz)        not available: needs at least 120 s" in table) is not lf_available

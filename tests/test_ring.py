@@ -29,3 +29,14 @@ def test_view_copies_nothing_and_cannot_be_written():
     assert np.shares_memory(view, ring._data)
     with pytest.raises(ValueError):
         view[0, 0] = 1.0
+
+
+@given(st.integers(1, 30), st.lists(st.lists(st.floats(-1e6, 1e6), max_size=70), max_size=8))
+def test_extend_is_appending_each_row(capacity, chunks):
+    one, many = RingBuffer(capacity), RingBuffer(capacity)
+    for chunk in chunks:
+        for v in chunk:
+            one.append(v)
+        many.extend(chunk)
+        np.testing.assert_array_equal(many.view(), one.view())
+        assert len(many) == len(one)

@@ -12,7 +12,9 @@ from dataclasses import asdict
 
 def add_parser(sub) -> None:
     ana = sub.add_parser("analyze", help="print a recording's heart-rate metrics")
-    ana.add_argument("file", help="a session file, RR text, or sample:NAME")
+    from biofeedback.app.cli import RECORDING_HELP
+
+    ana.add_argument("file", help=RECORDING_HELP)
     ana.add_argument("--json", action="store_true", help="print JSON")
     ana.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
     ana.set_defaults(handler=run)

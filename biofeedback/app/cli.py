@@ -28,6 +28,19 @@ COLUMN_HELP = "for a recording that is a CSV table: the column of RR intervals o
 SPEED_HELP = "session clock speed for the demo and replays (default 1)"
 
 
+#: Help of the options several commands share.
+RECORDING_HELP = "a session file, RR text, or sample:NAME"
+SCREENSHOT_HELP = "save a screenshot of the window, then quit (with --quit-after)"
+QUIT_AFTER_HELP = "quit after S seconds of real time"
+CLIENT_SCREEN_HELP = "show the calm view full screen on screen N"
+
+
+def add_screenshot_options(parser: argparse.ArgumentParser) -> None:
+    """``--screenshot PNG`` and ``--quit-after S``, for the commands that open a window."""
+    parser.add_argument("--screenshot", metavar="PNG", help=SCREENSHOT_HELP)
+    parser.add_argument("--quit-after", type=positive_float, default=None, metavar="S", help=QUIT_AFTER_HELP)
+
+
 class UsageError(Exception):
     """Bad command-line input: one line on stderr, exit code 2."""
 
@@ -68,7 +81,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from biofeedback.app import analyze, bp, desktop, export, gui, importing, record, report, scan
+    from biofeedback.app import analyze, assess, bp, desktop, export, gui, importing, library, protocol, record, report, review, scan, sessions
 
     parser = Parser(prog="biofeedback", description="A calm biofeedback visualiser for heart rate and HRV.")
     parser.add_argument("--version", action="version", version=f"biofeedback {__version__}")
@@ -76,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_arguments(parser)
     desktop.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
-    for command in (record, analyze, importing, export, report, scan, bp):
+    for command in (record, analyze, importing, export, report, scan, bp, sessions, review, library, assess, protocol):
         command.add_parser(sub)
     return parser
 

@@ -20,15 +20,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", help=f"where the heartbeat comes from: {SOURCE_HELP} (default: {DEFAULT_SOURCE_HELP})")
     parser.add_argument("--speed", type=cli.speed, default=1.0, help=cli.SPEED_HELP)
     parser.add_argument("--column", metavar="NAME", help=cli.COLUMN_HELP)
-    parser.add_argument("--client-screen", type=int, default=None, metavar="N", help="show the calm view full screen on screen N")
-    parser.add_argument("--screenshot", metavar="PNG", help="save a screenshot of the window, then quit (with --quit-after)")
+    parser.add_argument("--client-screen", type=int, default=None, metavar="N", help=cli.CLIENT_SCREEN_HELP)
+    parser.add_argument("--screenshot", metavar="PNG", help=cli.SCREENSHOT_HELP)
     parser.add_argument(
         "--record",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="save the session to the data folder (default: yes for a strap, no for the demo and replays)",
     )
-    parser.add_argument("--quit-after", type=cli.positive_float, default=None, metavar="S", help="quit after S seconds of real time")
+    parser.add_argument("--quit-after", type=cli.positive_float, default=None, metavar="S", help=cli.QUIT_AFTER_HELP)
     parser.add_argument(
         "--view",
         choices=("home", "clinic"),

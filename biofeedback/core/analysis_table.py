@@ -39,19 +39,14 @@ def format_minutes(t: float) -> str:
 
 
 def format_table(name: str, result: dict[str, Any], markers: list[dict[str, Any]] = (), problems: list[str] = ()) -> str:
-    """The lines ``biofeedback analyze FILE`` prints for ``result`` (from ``summary.analyze``).
-
-    A metric that is None is never printed as a number: "not available: <why>" where
-    ``result["unavailable"]`` says why (e.g. ``{"lf_hf": "needs 120 s of beats; this recording has 62 s"}``),
-    else "not enough data".
-    """
+    """The lines ``biofeedback analyze FILE`` prints for ``result`` (from ``summary.analyze``)."""
     width = max(len(row[1]) for row in ROWS) + 2
     lines = [name]
-    why = result.get("unavailable") or {}  # metric -> why it cannot be computed, where the analysis says
     for key, label, unit, fmt in ROWS:
         value = result.get(key)
         if value is None:
-            text = f"not available: {why[key]}" if key in why else NOT_ENOUGH
+            why = result.get("not_available", {}).get(key)
+            text = f"not available: {why}" if why else NOT_ENOUGH
         else:
             text = f"{fmt.format(value)} {unit}".rstrip()
         lines.append(f"  {label:<{width}}{text}")

@@ -34,13 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from biofeedback.core.constants import RESAMPLE_HZ
 from biofeedback.core.hrv import cubic_spline, hann
 
 #: Analysis window, s (McCraty et al. 2009).
 WINDOW_S = 64.0
-
-#: Resampling rate, Hz. 64 s at 4 Hz = 256 samples.
-RESAMPLE_HZ = 4.0
 
 #: FFT length after zero-padding (8x the 256 samples).
 NFFT = 2048

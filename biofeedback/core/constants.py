@@ -24,3 +24,24 @@ LAG_HISTORY = 5
 
 #: A real strap notifies about once a second (Polar, Garmin, Wahoo all do).
 NOTIFY_INTERVAL_S = 1.0
+
+#: Sampling rate of the evenly resampled RR (and breathing) series for every spectrum: HRV bands,
+#: coherence and the heart-rate/breathing coupling, Hz (Task Force 1996; Kubios's default).
+RESAMPLE_HZ = 4.0
+
+#: Okabe & Ito (2008), "Color Universal Design": the colour-blind-safe palette every screen and
+#: report draws with. Coherence is told by warmth: blue (settling) -> bluish green (steady) ->
+#: orange (coherent), and always in words too.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "bluish_green": "#009E73",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "vermillion": "#D55E00",
+    "yellow": "#F0E442",
+    "reddish_purple": "#CC79A7",
+}
+COHERENCE_COLOURS = {"low": OKABE_ITO["blue"], "medium": OKABE_ITO["bluish_green"], "high": OKABE_ITO["orange"]}
+
+#: The client view's background: deep blue-grey, never pure black (low luminance without a void).
+CLIENT_BACKGROUND = "#17202b"

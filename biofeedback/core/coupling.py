@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from biofeedback.core.constants import RESAMPLE_HZ
 from biofeedback.core.pacer import PacerSettings, pacer_state
 
-#: Rate of the evenly resampled heart rate and breathing, Hz.
-RESAMPLE_HZ = 4.0
 
 
 @dataclass(frozen=True, slots=True)

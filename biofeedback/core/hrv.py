@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Sampling rate of the interpolated RR series, Hz (Task Force 1996; Kubios default).
-RESAMPLE_HZ = 4.0
+from biofeedback.core.constants import RESAMPLE_HZ
+
 
 #: Length of one Welch window, s. 256 s resolves 0.004 Hz and, over 24 hours, averages
 #: about 670 windows; shorter recordings use half their length instead.

@@ -39,12 +39,20 @@ class RingBuffer:
         self._count = min(self._count + 1, self.capacity)
 
     def extend(self, rows) -> None:
-        """Add many rows at once."""
+        """Add many rows at once (two slice assignments, not a loop: a seek in review refills
+        thousands of rows within its budget)."""
         rows = np.asarray(rows, dtype=np.float64).reshape(-1, self.width)
-        if len(rows) >= self.capacity:
-            rows = rows[-self.capacity :]
-        for row in rows:
-            self.append(row)
+        cap = self.capacity
+        if len(rows) >= cap:
+            rows = rows[-cap:]
+        n = len(rows)
+        if not n:
+            return
+        where = (self._next + np.arange(n)) % cap
+        self._data[where] = rows
+        self._data[where + cap] = rows
+        self._next = (self._next + n) % cap
+        self._count = min(self._count + n, cap)
 
     def view(self) -> np.ndarray:
         """The stored rows, oldest first, as a read-only view of shape ``(len, width)``."""

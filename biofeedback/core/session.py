@@ -12,7 +12,10 @@ clock reads: every call that depends on time is given ``now``, the session time 
   signal). The file is written through a :class:`SessionSink` (``storage.SessionWriter``) that an
   ``open_sink`` factory, chosen by the app, makes when recording starts.
 - :meth:`SessionCore.start_at` starts the core at any point of a recording, with its analyser
-  warmed from the beats before that point: review and protocols need this.
+  warmed from the beats before that point: review and protocols need this. Review
+  (``core/review.py``) also hands it a :class:`RecordedState` (what else the session showed at
+  that moment), replays the file's markers with :meth:`SessionCore.replay_marker`, and gives it an
+  :attr:`SessionCore.annotation_sink` so markers set while reviewing are appended to the file.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ SYNC_INTERVAL_S = 1.0
 #: The pacer a session starts with: 6 breaths/min, in 4 s, out 6 s.
 DEFAULT_PACER = PacerSettings.from_rate(6.0)
 
-#: Statuses and battery readings kept while a strap's file waits for its first sample.
+#: Events kept while a strap's file waits for its first sample.
 _WAITING_EVENTS = 256
 
 #: Pacer changes remembered for drawing the breathing guide's past: far more than fit in a
@@ -73,6 +76,9 @@ class RecordingStart:
     source: SourceInfo | None
     person: str
     settings: dict[str, Any] = field(default_factory=dict)
+    #: When the file is actually made, s (later than ``t`` for a strap's file, which waits for
+    #: its first sample; the file still begins at ``t``, when recording was asked for).
+    opened_t: float | None = None
 
 
 class SinkError(Exception):
@@ -125,6 +131,39 @@ def saved_from_home(info: SourceInfo | None) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedState:
+    """What a recorded session showed at one moment besides its beats, for :meth:`SessionCore.start_at`.
+
+    Attributes
+    ----------
+    beats : int or None
+        How many of the history's beats had arrived by then (a notification carries beats that
+        happened before it arrived); None: those with times up to the moment.
+    coherence : numpy.ndarray or None
+        The coherence trend as it stood: rows of (session time s, ratio), oldest first.
+    status, battery, sample
+        The last link status, battery level (percent) and notification before the moment.
+    ratings, blood_pressure, phase
+        Ratings and readings so far, and the protocol phase then.
+    last_marker_id : int
+        The highest marker id anywhere in the file, so new markers never reuse one.
+    beat_latency_s : float or None
+        Time from the newest beat to the arrival of the notification that carried it, s.
+    """
+
+    beats: int | None = None
+    coherence: np.ndarray | None = None
+    status: Status | None = None
+    battery: int | None = None
+    sample: Sample | None = None
+    ratings: tuple[Rating, ...] = ()
+    blood_pressure: tuple[BloodPressure, ...] = ()
+    phase: PhaseChange | None = None
+    last_marker_id: int = 0
+    beat_latency_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BeatHistory:
     """Every beat of a recording, as arrays (from ``BeatTimeline.arrays()``), for :meth:`SessionCore.start_at`."""
 
@@ -173,9 +212,14 @@ class SessionCore:
         #: A file is wanted but waits for the strap's first sample (a strap that never connects
         #: leaves no empty file behind).
         self.recording_pending = False
-        #: What the strap said while its file waited (connecting, connected, battery): written
-        #: first when the file is made, so the file still tells how the strap came to be there.
-        self._waiting_events: list[Status | Battery] = []
+        self._asked_at = 0.0
+        #: What the strap said (connecting, connected, battery) and what people added (a rating
+        #: before, a marker) while its file waited: written first when the file is made, so the
+        #: file still tells how the session began.
+        self._waiting_events: list[Any] = []
+        #: Where markers and their edits go when no file is being recorded but the session has one
+        #: (review: ``storage.SessionAppender`` on the reviewed file).
+        self.annotation_sink: SessionSink | None = None
         self._last_sync = -math.inf
         self._initial_pacer = pacer
         self.timeline = timeline if timeline is not None else BeatTimeline()
@@ -200,6 +244,8 @@ class SessionCore:
         self.beats = RingBuffer(PLOT_CAPACITY, width=3)  # (time s, RR ms, 1 where a segment starts)
         self.coherence_history = RingBuffer(PLOT_CAPACITY, width=2)  # (time s, coherence ratio)
         self.markers: list[Marker] = []
+        #: The highest marker id given so far: ids are never reused, even after a deletion.
+        self._last_marker_id = 0
         self.ratings: list[Rating] = []
         self.blood_pressure: list[BloodPressure] = []
         self.phase: PhaseChange | None = None
@@ -215,19 +261,17 @@ class SessionCore:
         if isinstance(event, PacerChange):  # a recording's pacer, as it was recorded
             self._apply_pacer(event.settings, event.t)
             return BeatBatch()
-        if isinstance(event, Marker):  # a recording's marker
-            self.markers.append(event)
-            if self.sink is not None:
+        if isinstance(event, Marker):  # a recording's marker, as its replay reaches it
+            self.replay_marker(event)
+            if self.sink is not None:  # a replay being recorded keeps its markers
                 self.sink.write(event)
-            self.listener.marker_added(event)
             return BeatBatch()
         if isinstance(event, Sample):
             self.source_samples += 1
             if self.recording_pending:
                 self._open_file(now)
         elif self.recording_pending and isinstance(event, (Status, Battery)):
-            self._waiting_events.append(event)
-            del self._waiting_events[:-_WAITING_EVENTS]
+            self._write(event)
         batch = self.timeline.add_event(event)
         sink = self.sink
         if sink is not None:
@@ -335,12 +379,35 @@ class SessionCore:
         self.listener.pacer_changed(settings)
 
     def add_marker(self, now: float, label: str = "Marker", note: str = "") -> Marker:
-        marker = Marker(now, label, max((m.id for m in self.markers), default=0) + 1, note)
+        """Mark ``now`` with a new id (never one used before in this session, even a deleted one's)."""
+        self._last_marker_id = max(self._last_marker_id, max((m.id for m in self.markers), default=0)) + 1
+        marker = Marker(now, label, self._last_marker_id, note)
         self.markers.append(marker)
-        if self.sink is not None:
-            self.sink.write(marker)
+        self._write_annotation(marker)
         self.listener.marker_added(marker)
         return marker
+
+    def replay_marker(self, marker: Marker) -> None:
+        """A marker already in the session file appears (review): shown, not written again."""
+        self._last_marker_id = max(self._last_marker_id, marker.id)
+        self.markers.append(marker)
+        self.listener.marker_added(marker)
+
+    def _write_annotation(self, item: Marker | MarkerEdit) -> None:
+        if self.sink is None and self.recording_pending:
+            self._write(item)
+            return
+        target = self.sink if self.sink is not None else self.annotation_sink
+        if target is not None:
+            target.write(item)
+
+    def _write(self, item: Any) -> None:
+        """Into the file; while a strap's file waits for its first sample, kept for it."""
+        if self.sink is not None:
+            self.sink.write(item)
+        elif self.recording_pending:
+            self._waiting_events.append(item)
+            del self._waiting_events[:-_WAITING_EVENTS]
 
     def edit_marker(self, marker_id: int, label: str, note: str, now: float, deleted: bool = False) -> Marker | None:
         """Relabel (or delete) a marker: the file gets a ``marker_edit`` event, never a rewrite."""
@@ -355,28 +422,24 @@ class SessionCore:
             changed = None
         else:
             changed = self.markers[i] = Marker(marker.t, label, marker.id, note)
-        if self.sink is not None:
-            self.sink.write(edit)
+        self._write_annotation(edit)
         self.listener.marker_changed(changed, edit)
         return changed
 
     def add_rating(self, rating: Rating) -> None:
         self.ratings.append(rating)
-        if self.sink is not None:
-            self.sink.write(rating)
+        self._write(rating)
         self.listener.rating_added(rating)
 
     def add_blood_pressure(self, reading: BloodPressure) -> None:
         self.blood_pressure.append(reading)
-        if self.sink is not None:
-            self.sink.write(reading)
+        self._write(reading)
         self.listener.blood_pressure_added(reading)
 
     def enter_phase(self, phase: PhaseChange) -> None:
         """A guided protocol entered a phase (written to the file and shown in the plots)."""
         self.phase = phase
-        if self.sink is not None:
-            self.sink.write(phase)
+        self._write(phase)
         self.listener.phase_changed(phase)
 
     # ------------------------------------------------------------------ the session file
@@ -405,6 +468,7 @@ class SessionCore:
         if self.waits_for_first_sample:
             if not self.recording_pending:
                 self.recording_pending = True
+                self._asked_at = now
                 self.listener.recording_pending(True)
             return True
         return self._open_file(now)
@@ -412,8 +476,9 @@ class SessionCore:
     def _open_file(self, now: float) -> bool:
         was_pending, self.recording_pending = self.recording_pending, False
         waited, self._waiting_events = self._waiting_events, []
+        begins = min(self._asked_at, now) if was_pending else now  # the session began when it was asked for
         try:
-            self.sink = self.open_sink(RecordingStart(now, self.source, self.person, self.settings))
+            self.sink = self.open_sink(RecordingStart(begins, self.source, self.person, self.settings, opened_t=now))
         except (SinkError, OSError) as exc:
             self.listener.error_occurred(f"The session cannot be saved: {exc}")
             if was_pending:
@@ -463,13 +528,27 @@ class SessionCore:
 
     # ------------------------------------------------------------------ starting mid-recording
 
-    def start_at(self, history: BeatHistory, t: float, markers: list[Marker] = (), pacer: PacerSettings | None = None, pacer_start: float = 0.0) -> None:
+    def start_at(
+        self,
+        history: BeatHistory,
+        t: float,
+        markers: list[Marker] = (),
+        pacer: PacerSettings | None = None,
+        pacer_start: float = 0.0,
+        state: RecordedState | None = None,
+    ) -> None:
         """Be the core that ran a recording up to session time ``t``: its beats before ``t`` on
         the plots, its analyser warmed from them (exactly as if fed one by one), its markers and
-        pacer; without replaying the recording from its start."""
+        pacer; without replaying the recording from its start.
+
+        ``state`` says what else the session showed then (see :class:`RecordedState`). After
+        ``reset``, the listener hears that state as if just told: the last status, battery level
+        and notification, and the metrics, so every screen shows the moment at once.
+        """
+        state = state if state is not None else RecordedState()
         self.stop_recording(t)
         self._clear(pacer, pacer_start)
-        end = int(np.searchsorted(history.times_s, t, side="right"))
+        end = int(np.searchsorted(history.times_s, t, side="right")) if state.beats is None else state.beats
         times, rr, starts = history.times_s[:end], history.rr_ms[:end], history.segment_start[:end]
         keep = max(end - PLOT_CAPACITY, 0)
         if end:
@@ -477,15 +556,36 @@ class SessionCore:
             plot_starts[0] = 1.0
             self.beats.extend(np.column_stack([times[keep:], rr[keep:], plot_starts]))
         self.markers = [m for m in markers if m.t <= t]
+        self._last_marker_id = max([state.last_marker_id, *(m.id for m in markers)])
+        self.status, self.ratings, self.blood_pressure, self.phase = state.status, list(state.ratings), list(state.blood_pressure), state.phase
+        self.beat_latency_s = state.beat_latency_s
         if self.analyzer is not None:
             self.analyzer = type(self.analyzer)(pacer)
             self.coherence_history.clear()
             if end:  # primed up to the beat before, then the last beat as it arrived live
                 self.analyzer.prime(times[:-1], rr[:-1], starts[:-1])
                 self.metrics = self.analyzer.update(times[-1:], rr[-1:], new_segment=bool(starts[-1]))
-            if self.metrics is not None and self.metrics.coherence is not None:
+            if state.coherence is not None:
+                self.coherence_history.extend(state.coherence)
+            elif self.metrics is not None and self.metrics.coherence is not None:
                 self.coherence_history.append((self.metrics.t, self.metrics.coherence))
-        self.listener.reset()
+        listener = self.listener
+        listener.reset()
+        if state.battery is not None:
+            listener.battery_changed(state.battery)
+        # the last status and notification in the order they came (a lost link after the last
+        # notification clears what it showed; a notification after a status shows it again)
+        told = [(x.t, i, x) for i, x in enumerate((state.status, state.sample)) if x is not None]
+        for _, _, said in sorted(told, key=lambda x: (x[0], x[1])):
+            listener.status_changed(said) if isinstance(said, Status) else listener.sample_received(said)
+        if self.metrics is not None:
+            listener.metrics_updated(self.metrics)
+
+    def replace_coherence_history(self, rows: np.ndarray) -> None:
+        """The coherence trend, rows of (session time s, ratio): review fills it in when its
+        background pass reaches a stretch it had not computed at the seek."""
+        self.coherence_history.clear()
+        self.coherence_history.extend(rows)
 
     # ------------------------------------------------------------------ queries for screens
 

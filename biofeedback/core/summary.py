@@ -48,13 +48,25 @@ def coherence_over(resampled: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty(0)
 
 
+#: The shortest stretch of beats without a gap that each spectral metric needs, s. Task Force
+#: (1996): about 1 minute for HF and 2 minutes for LF (a 0.04 Hz wave takes 25 s per cycle, and
+#: a spectrum of a shorter stretch cannot resolve the band). Shorter: not available, with why.
+MIN_SPAN_S = {"hf_ms2": 60.0, "lf_ms2": 120.0, "lf_hf": 120.0, "coherence_mean": coherence.WINDOW_S, "coherence_high_pct": coherence.WINDOW_S}
+
+
+def _why_not_available(key: str, longest_s: float) -> str:
+    need = MIN_SPAN_S[key]
+    return f"needs at least {need:g} s of beats without a gap (this recording's longest stretch is {longest_s:.0f} s)"
+
+
 def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     """Every whole-recording metric, on artefact-corrected beats outside gaps.
 
     Keys: beats, duration_s, artifacts, artifact_pct, artifacts_by_kind, artifact_passes,
     artifact_residual, premature_remaining, reliable, unreliable_reason, gaps, gap_s, rejected_rr, mean_rr_ms,
     mean_hr_bpm, sdnn_ms, rmssd_ms, pnn50_pct, lf_ms2, hf_ms2, lf_hf, sd1_ms, sd2_ms, dfa_alpha1, coherence_mean, coherence_high_pct, coherence_windows,
-    spectrum_s, settings. Values that cannot be computed are None. ``reliable`` is False (with
+    spectrum_s, not_available, settings. Values that cannot be computed are None; for those a
+    recording is too short for, ``not_available`` says why in plain words. ``reliable`` is False (with
     the reason in plain words) when the rhythm itself is too irregular for HRV values to mean
     what they usually mean (:func:`~biofeedback.core.artifacts.reliability`).
     """
@@ -85,7 +97,12 @@ def analyze(timeline: BeatTimeline) -> dict[str, Any]:
     metrics["coherence_high_pct"] = float(100.0 * np.mean(defined >= coherence.HIGH_FROM)) if len(defined) else float("nan")
 
     digits = {"lf_hf": 4, "dfa_alpha1": 4, "coherence_mean": 4}
+    longest_s = max((len(x) / coherence.RESAMPLE_HZ for x in resampled), default=0.0)
+    out["not_available"] = {}
     for key, value in metrics.items():
+        if key in MIN_SPAN_S and longest_s < MIN_SPAN_S[key]:
+            out["not_available"][key] = _why_not_available(key, longest_s)
+            value = None
         out[key] = _clean(value, digits.get(key, 3))
     out["mean_hr_bpm"] = _clean(metrics["mean_hr_bpm"], 3)
     out["coherence_windows"] = int(len(ratios))

@@ -113,8 +113,11 @@ class BeatTimeline:
         Plain floats, not numpy: a notification carries 0-3 intervals, and a 24-hour session
         holds about 90 000 notifications to rebuild.
         """
-        valid = tuple(float(r) for r in sample.rr_ms if RR_MIN_MS <= r <= RR_MAX_MS)
-        rejected = tuple(float(r) for r in sample.rr_ms if not RR_MIN_MS <= r <= RR_MAX_MS)
+        # list comprehensions, not generators: a day of notifications is rebuilt when a session
+        # is opened for review (bench/bench_review.py)
+        rr = sample.rr_ms
+        valid = tuple([float(r) for r in rr if RR_MIN_MS <= r <= RR_MAX_MS])
+        rejected = () if len(valid) == len(rr) else tuple([float(r) for r in rr if not RR_MIN_MS <= r <= RR_MAX_MS])
         if rejected:
             self.rejected_rr_ms.extend(rejected)
         t = sample.t
@@ -166,7 +169,7 @@ class BeatTimeline:
             self.gaps.append(gap)
             self._lags.clear()
 
-        times_t = tuple(start + x for x in offsets)
+        times_t = tuple([start + x for x in offsets])
         self._times.extend(times_t)
         self._rr.extend(valid)
         self._segment_start.append(gap is not None or last is None)

@@ -115,6 +115,10 @@ IN_THE_RECORDING = _("In the recording: {message}")
 WOULD_OVERWRITE = _("{path} already exists; choose another name so nothing is overwritten.")
 REPORT_FORMATS = _("{path}: a report is written as .pdf or .png.")
 
+# ---- the session library
+
+LIBRARY_REBUILT = _("The library index was damaged or out of date; it was rebuilt from the session files.")
+
 # ---- what the app is
 
 WELLNESS_NOTE = _("This is a wellness and training tool, not a medical device. It does not diagnose or treat any condition.")
@@ -195,3 +199,93 @@ BP_HOW_TO_MEASURE = _(
     "Sit quietly for a few minutes with your feet flat and your arm resting on a table, the cuff at heart height. "
     "Then measure."
 )
+
+# ---- guided protocols: the resonance-frequency assessment and the structured session
+
+RF_REASON_BEST = _(
+    "At {rate:g} breaths/min your heart rate made the largest and cleanest wave, in step with your breathing "
+    "(it rose and fell by {swing:.1f} beats/min with each breath)."
+)
+RF_REASON_LARGEST_IN_STEP = _(
+    "At {rate:g} breaths/min your heart rate made the largest wave, in step with your breathing "
+    "(it rose and fell by {swing:.1f} beats/min with each breath)."
+)
+RF_REASON_LARGEST = _(
+    "At {rate:g} breaths/min your heart rate made the largest wave ({swing:.1f} beats/min with each breath), "
+    "though it ran {phase:.0f} degrees out of step with your breathing."
+)
+RF_REASON_BALANCE = _(
+    "At {rate:g} breaths/min your heart rate's wave was the best balance of size, rhythm and cleanness "
+    "({swing:.1f} beats/min with each breath, {phase:.0f} degrees from your breathing)."
+)
+RF_DECLINE_TOO_SHORT = _(
+    "No rate can be recommended yet: fewer than {needed} breathing blocks were completed. Run the assessment to the end."
+)
+RF_DECLINE_ARTIFACTS = _(
+    "No rate can be recommended: too many beats were irregular or missed (up to {pct:.0f} % in a block; "
+    "{limit:g} % is the most a fair comparison allows). Check the strap's fit, moisten the electrodes, and sit still, "
+    "then assess again."
+)
+RF_DECLINE_NOT_FOLLOWED = _(
+    "No rate can be recommended: the heart rhythm followed the pacer in only {followed} of {blocks} blocks, so the "
+    "breathing probably went its own way. Breathe along with the pacer, slowly and without strain, and assess again."
+)
+RF_DECLINE_LOW_VARIABILITY = _(
+    "No rate can be recommended: heart rate hardly rose and fell with the breath at any rate (at most "
+    "{swing:.1f} beats/min), too little to tell the rates apart."
+)
+RF_DECLINE_NO_SEPARATION = _(
+    "No rate can be recommended: the blocks were too alike, and no rate stood out from the others. "
+    "Any rate in this range will do for now; a longer assessment another day may find yours."
+)
+
+#: What each protocol phase is called on the screens and in the session file.
+PHASE_SIGNAL_CHECK = _("Signal check")
+PHASE_BASELINE = _("Baseline: breathe naturally")
+PHASE_TRAINING = _("Training at {rate:g} breaths/min")
+PHASE_RECOVERY = _("Recovery: breathe naturally")
+PHASE_BLOCK = _("Breathing at {rate:g} breaths/min")
+PHASE_REST = _("Rest")
+PHASE_PAUSED = _("Paused")
+PHASE_DONE = _("Done")
+PHASE_ABORTED = _("Stopped early")
+ASSESSMENT_DONE_RATE = _("Assessment done: {rate:g} breaths/min recommended")
+ASSESSMENT_DONE_NONE = _("Assessment done: no rate recommended")
+
+#: What the calm view says in each phase, gently (docs/protocols.md).
+CALM_SIGNAL_CHECK = _("Sit comfortably. We are checking the signal.")
+CALM_BASELINE = _("Breathe as you like. Nothing to do for now.")
+CALM_REST = _("Rest, and breathe as you like. The next pace begins soon.")
+CALM_RECOVERY = _("Let your breathing find its own pace.")
+CALM_PAUSED = _("Paused. Breathe as you like.")
+CALM_DONE = _("That is all. Thank you.")
+
+SIGNAL_CHECK_ARTIFACTS = _(
+    "Many beats look irregular ({pct:.0f} % of the last two minutes). Check that the strap sits snugly and its "
+    "electrodes are moist, and sit still."
+)
+SIGNAL_CHECK_FAILED = _("The signal check did not pass within {seconds:.0f} s, so the session stopped. {problem}")
+SESSION_WAVE_GREW = _(
+    "While you trained, your heart rate's wave with each breath grew from {base_swing:.1f} to {swing:.1f} beats/min, "
+    "and coherence from {base_coherence:.1f} to {coherence:.1f}."
+)
+SESSION_WAVE_SAME = _(
+    "While you trained, your heart rate's wave with each breath was {swing:.1f} beats/min ({base_swing:.1f} at baseline), "
+    "and coherence {coherence:.1f} ({base_coherence:.1f} at baseline). Waves often grow over a few sessions."
+)
+
+#: The protocol panel, the assessment's result and the session summary.
+PROTOCOL_ASSESSMENT_TITLE = _("Find your resonance rate")
+PROTOCOL_SESSION_TITLE = _("Structured session")
+PROTOCOL_ASSESSMENT_ABOUT = _("Breathe with the pacer at five rates, about two minutes each, to find the one your heart answers most.")
+PROTOCOL_SESSION_ABOUT = _("A signal check, a few minutes of natural breathing as a baseline, training at the chosen rate, then recovery.")
+PROTOCOL_STEP = _("Step {step} of {steps}: {label}")
+PROTOCOL_TIME_LEFT = _("{step} left in this step, {total} in all")
+PROTOCOL_PAUSED_LEFT = _("Paused. {total} left in all.")
+PROTOCOL_FINISHED = _("Finished.")
+PROTOCOL_STOPPED_KEPT = _("Stopped early. What was recorded is kept.")
+RF_HEADLINE = _("Recommended: {rate:g} breaths per minute  ·  runner-up {runner_up:g}")
+RF_HEADLINE_NONE = _("No rate can be recommended from this assessment")
+RF_RATE_CHOSEN = _("{rate:g} breaths per minute is now this person's own rate (\"Your rate\" in the pacer).")
+SUMMARY_AGAINST_BASELINE = _("In brackets: the change from the baseline, where you breathed as you liked.")
+SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are shown.")

@@ -552,14 +552,15 @@ class MainWindow(QMainWindow):
 
     # ---- screens, sizes and looks
 
-    def set_mode(self, mode: str) -> None:
-        """Show the home screen ("home") or the clinic view ("clinic"), and remember the choice."""
+    def set_mode(self, mode: str, remember: bool = True) -> None:
+        """Show the home screen ("home") or the clinic view ("clinic"), and remember the choice
+        (``remember=False``: for this window only, e.g. a review)."""
         if mode not in MODES:
             mode = "home"
         changed = mode != self.mode
         self.mode = mode
         self.mode_actions[mode].setChecked(True)
-        if self.settings.value("window/mode") != mode:
+        if remember and self.settings.value("window/mode") != mode:
             self.settings.save_group("window", {"mode": mode})
         self.pages.setCurrentWidget(self.home if mode == "home" else self.clinic)
         self.setWindowTitle(words.HOME_SCREEN if mode == "home" else words.CLINIC_VIEW)  # Qt adds the app's name

@@ -4,19 +4,19 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QPalette
 
-from biofeedback.core import words
+from biofeedback.core import constants, words
 
-#: Okabe & Ito (2008), "Color Universal Design".
-BLUE = QColor("#0072B2")
-BLUISH_GREEN = QColor("#009E73")
-ORANGE = QColor("#E69F00")
-SKY_BLUE = QColor("#56B4E9")
-VERMILLION = QColor("#D55E00")
-YELLOW = QColor("#F0E442")
-REDDISH_PURPLE = QColor("#CC79A7")
+#: Okabe & Ito (2008), "Color Universal Design" (core/constants.py).
+BLUE = QColor(constants.OKABE_ITO["blue"])
+BLUISH_GREEN = QColor(constants.OKABE_ITO["bluish_green"])
+ORANGE = QColor(constants.OKABE_ITO["orange"])
+SKY_BLUE = QColor(constants.OKABE_ITO["sky_blue"])
+VERMILLION = QColor(constants.OKABE_ITO["vermillion"])
+YELLOW = QColor(constants.OKABE_ITO["yellow"])
+REDDISH_PURPLE = QColor(constants.OKABE_ITO["reddish_purple"])
 
 #: Deep blue-grey, never pure black: low luminance without a void.
-CLIENT_BACKGROUND = QColor("#17202b")
+CLIENT_BACKGROUND = QColor(constants.CLIENT_BACKGROUND)
 CLIENT_TEXT = QColor("#c9d4e0")
 CLIENT_TEXT_DIM = QColor("#7d8ea1")
 PANEL_BACKGROUND = QColor("#1e2935")
@@ -85,7 +85,7 @@ LIGHT = Appearance(
 )
 
 #: Coherence levels as the screens tell them: colour (Okabe-Ito, docs/screens.md) and always a word.
-COHERENCE_LEVEL_COLOURS = {"low": BLUE, "medium": BLUISH_GREEN, "high": ORANGE}
+COHERENCE_LEVEL_COLOURS = {level: QColor(hex_code) for level, hex_code in constants.COHERENCE_COLOURS.items()}
 COHERENCE_LEVEL_WORDS = words.COHERENCE_WORDS
 
 

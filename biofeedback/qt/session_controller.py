@@ -115,6 +115,17 @@ class SessionController(QObject):
         self._tick_timer.timeout.connect(self.tick)
         self._tick_timer.start(TICK_MS)
 
+    def use_core(self, core: SessionCore, clock: SessionClock | None = None) -> None:
+        """Show another session from now on (a recording opened for review in the same window,
+        and the live session again after it): its signals come from ``core``, its time from
+        ``clock``. Widgets hear ``session_reset`` and draw the new session."""
+        self.core.listener = SessionListener()
+        self.core = core
+        if clock is not None:
+            self.clock = clock
+        core.listener = _SignalRelay(self)
+        self.session_reset.emit()
+
     # ---- inputs
 
     def on_event(self, event: SourceEvent) -> None:

@@ -65,14 +65,16 @@ class SessionClock:
         self._frozen = None
 
     async def sleep_until(self, t: float) -> None:
-        """Wait (asynchronously) until session time ``t``; a paused clock keeps the waiter waiting."""
+        """Wait (asynchronously) until session time ``t``; a paused clock keeps the waiter waiting.
+
+        Always yields to the event loop, even when ``t`` has passed: a source that falls behind a
+        fast clock (the demo at 200x on a busy machine) must still let the loop run the driver's
+        stop conditions and signal handlers."""
         while True:
             if self.paused:
                 await asyncio.sleep(_PAUSED_POLL_S)
                 continue
             delay = (t - self.now()) / self.speed
-            if delay <= 0:
-                return
-            await asyncio.sleep(delay)
+            await asyncio.sleep(max(delay, 0.0))
             if not self.paused and self.now() >= t - 1e-9:
                 return

@@ -112,6 +112,13 @@ class HeartRatePlot(QuietPlot):
         """Time and label of each marker line (for tests and screenshots)."""
         return [(line.value(), line.label.format) for line in self._markers]
 
+    def set_markers(self, markers) -> None:
+        """Show exactly these markers (anything with ``t`` and ``label``, and an ``id`` where it
+        has one): after a seek in review or a relabelled marker, the lines already drawn are replaced."""
+        self.clear_markers()
+        for marker in markers:
+            self.add_marker(marker.t, marker.label, getattr(marker, "id", None))
+
     def set_series(
         self,
         times: np.ndarray,

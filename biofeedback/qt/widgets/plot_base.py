@@ -41,8 +41,10 @@ class QuietPlot(pg.PlotWidget):
     Subclasses create their items once in ``__init__`` and then only call ``setData``.
     """
 
-    def __init__(self, title: str, time_axis: bool = False, parent=None) -> None:
+    def __init__(self, title: str, time_axis: bool = False, parent=None, bottom_axis: pg.AxisItem | None = None) -> None:
         axes = {"bottom": SessionTimeAxis(orientation="bottom")} if time_axis else None
+        if bottom_axis is not None:  # e.g. dates, for the trends
+            axes = {"bottom": bottom_axis}
         super().__init__(parent, axisItems=axes)
         self.title = title
         self.setMenuEnabled(False)

@@ -13,12 +13,13 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
 from biofeedback.core.animation import gradient_rgb, hex_rgb, mix_rgb
+from biofeedback.core.constants import CLIENT_BACKGROUND, COHERENCE_COLOURS
 from biofeedback.core.pacer import Phase
 
 #: Coherence told by warmth (docs/screens.md): Okabe-Ito blue -> bluish green -> orange.
-WARMTH_STOPS = (hex_rgb("#0072B2"), hex_rgb("#009E73"), hex_rgb("#E69F00"))
+WARMTH_STOPS = tuple(hex_rgb(COHERENCE_COLOURS[level]) for level in ("low", "medium", "high"))
 #: Deep blue-grey, never pure black (docs/screens.md).
-BACKGROUND = hex_rgb("#17202b")
+BACKGROUND = hex_rgb(CLIENT_BACKGROUND)
 #: Share of full brightness a beat bloom adds: a few percent, below the flash threshold by design.
 BLOOM_GAIN = 0.05
 #: Share of full brightness the breath-turn swell adds to the theme (the lamp shows it more).
