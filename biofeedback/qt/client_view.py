@@ -21,7 +21,7 @@ from biofeedback.core import words
 from biofeedback.core.animation import Glide
 from biofeedback.core.cues import SAFE_LIMITS, SIGNAL_WORDS, Cue, CueScheduler, SignalCondition, signal_condition
 from biofeedback.core.live import LiveMetrics
-from biofeedback.core.pacer import PacerState, Phase, pacer_state
+from biofeedback.core.pacer import PacerState, Phase
 from biofeedback.core.samples import Contact, LinkState
 from biofeedback.qt.palette import calm_palette
 from biofeedback.qt.widgets.cue_lamps import CueLamps

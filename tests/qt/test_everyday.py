@@ -10,11 +10,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from biofeedback.core.annotations import Marker
 from biofeedback.core.live import LiveMetrics
-from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import Sample, SourceInfo, SourceKind
 from biofeedback.core.session import SessionCore
 from biofeedback.qt import palette
