@@ -14,7 +14,7 @@ import logging
 import sys
 
 from biofeedback.app import cli
-from biofeedback.app.guided import check_out, fmt, rates, run_headless, seconds
+from biofeedback.core.analysis_table import format_number
 from biofeedback.app.sources import SOURCE_HELP
 
 log = logging.getLogger("biofeedback")
@@ -28,9 +28,9 @@ def add_parser(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--out", help="the session file (default: a new file in the sessions folder)")
     p.add_argument("--person", default="Me", metavar="ALIAS", help="whom the assessment is for, an alias (default: Me)")
-    p.add_argument("--rates", type=rates, default=None, metavar="R1,R2,...", help="breathing rates in the order breathed (default 6.5,6,5.5,5,4.5)")
-    p.add_argument("--block", type=seconds, default=None, metavar="S", help="seconds at each rate (default 120)")
-    p.add_argument("--rest", type=seconds, default=None, metavar="S", help="seconds of free breathing between rates (default 30)")
+    p.add_argument("--rates", type=cli.rates, default=None, metavar="R1,R2,...", help="breathing rates in the order breathed (default 6.5,6,5.5,5,4.5)")
+    p.add_argument("--block", type=cli.seconds, default=None, metavar="S", help="seconds at each rate (default 120)")
+    p.add_argument("--rest", type=cli.seconds, default=None, metavar="S", help="seconds of free breathing between rates (default 30)")
     p.add_argument("--no-fine", action="store_true", help="skip the fine step of +-0.25 breaths/min around the best rate")
     p.add_argument("--no-save", action="store_true", help="do not keep the result as the person's rate")
     p.set_defaults(handler=run)
@@ -54,7 +54,9 @@ def plan_from(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     plan = plan_from(args)
-    out = check_out(args.out)
+    from biofeedback.app.guided import run_headless
+
+    out = cli.new_file(args.out)
     runner, path, ended_early = run_headless(args, plan, out)
     result = runner.result
     data = result.to_dict()
@@ -91,15 +93,15 @@ def table(result) -> str:
         rows.append(
             (
                 f"{c.rate_bpm:g}",
-                fmt(c.swing_bpm),
-                fmt(c.phase_deg, 0, signed=True),
-                fmt(c.lf_power_ms2, 0),
-                fmt(None if c.lf_peak_hz is None else c.lf_peak_hz * 60.0, 2),
-                fmt(c.peak_offset_bpm, 2),
+                format_number(c.swing_bpm),
+                format_number(c.phase_deg, 0, signed=True),
+                format_number(c.lf_power_ms2, 0),
+                format_number(None if c.lf_peak_hz is None else c.lf_peak_hz * 60.0, 2),
+                format_number(c.peak_offset_bpm, 2),
                 str(c.lf_peaks),
                 "-" if c.pacer_share is None else f"{100 * c.pacer_share:.0f} %",
                 f"{c.artifact_pct:.1f} %",
-                fmt(c.score, 2),
+                format_number(c.score, 2),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 
 from biofeedback import __version__
+from biofeedback.core import words
 
 USAGE_ERROR = 2
 
@@ -128,3 +130,34 @@ def check_option_places(parser: argparse.ArgumentParser, argv: list[str]) -> Non
         owner = next((other for other, p in sub.choices.items() if name in p._option_string_actions), None)
         if owner is not None:
             raise UsageError(f"{name} is an option of 'biofeedback {owner}', not of 'biofeedback {command}'. See 'biofeedback {command} --help'.")
+
+
+# --------------------------------------------------------------------------- shared argument types
+
+
+def new_file(out: str | None) -> Path | None:
+    """``--out``: a new file in an existing folder (never overwritten)."""
+    if out is None:
+        return None
+    path = Path(out).expanduser()
+    if path.exists():
+        raise UsageError(words.WOULD_OVERWRITE.format(path=path))
+    if not path.parent.is_dir():
+        raise UsageError(f"The folder {path.parent} does not exist.")
+    return path
+
+
+def rates(text: str) -> tuple[float, ...]:
+    """``--rates 6.5,6,5.5``: breaths/min, in the order breathed."""
+    try:
+        values = tuple(finite_number(part.strip(), "a rate") for part in text.split(",") if part.strip())
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"--rates takes numbers separated by commas: {exc}") from None
+    return values
+
+
+def seconds(text: str) -> float:
+    value = finite_number(text, "a duration")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration in seconds")
+    return value

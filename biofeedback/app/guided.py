@@ -17,39 +17,10 @@ from pathlib import Path
 from biofeedback.app import cli
 from biofeedback.app.session import follow_pacer, make_core
 from biofeedback.app.sources import make_source
-from biofeedback.core import words
 from biofeedback.core.protocol import ProtocolRunner
 from biofeedback.core.samples import Sample
 from biofeedback.core.session import SessionCore, SessionListener
 from biofeedback.sources.base import Source
-
-
-def check_out(out: str | None) -> Path | None:
-    """``--out``: a new file in an existing folder (never overwritten)."""
-    if out is None:
-        return None
-    path = Path(out).expanduser()
-    if path.exists():
-        raise cli.UsageError(words.WOULD_OVERWRITE.format(path=path))
-    if not path.parent.is_dir():
-        raise cli.UsageError(f"The folder {path.parent} does not exist.")
-    return path
-
-
-def rates(text: str) -> tuple[float, ...]:
-    """``--rates 6.5,6,5.5``: breaths/min, in the order breathed."""
-    try:
-        values = tuple(cli.finite_number(part.strip(), "a rate") for part in text.split(",") if part.strip())
-    except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(f"--rates takes numbers separated by commas: {exc}") from None
-    return values
-
-
-def seconds(text: str) -> float:
-    value = cli.finite_number(text, "a duration")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration in seconds")
-    return value
 
 
 class _Ticker(SessionListener):
@@ -122,12 +93,6 @@ def run_headless(args: argparse.Namespace, plan, out: Path | None) -> tuple[Prot
 
     path, ended_early = asyncio.run(go())
     return runner, path, ended_early
-
-
-def fmt(value: float | None, digits: int = 1, signed: bool = False) -> str:
-    if value is None:
-        return "-"
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def run_without_clock(source, core: SessionCore, runner: ProtocolRunner) -> ProtocolRunner:

@@ -12,7 +12,7 @@ import json
 import sys
 
 from biofeedback.app import cli
-from biofeedback.app.guided import check_out, fmt, run_headless, seconds
+from biofeedback.core.analysis_table import format_number
 from biofeedback.app.sources import SOURCE_HELP
 
 
@@ -24,10 +24,10 @@ def add_parser(sub) -> None:
     p.add_argument("--speed", type=cli.speed, default=1.0, help=cli.SPEED_HELP)
     p.add_argument("--person", default="Me", metavar="ALIAS", help="whom the protocol is for, an alias (default: Me)")
     p.add_argument("--rate", type=cli.positive_float, default=None, metavar="BPM", help="training rate (default: the person's assessed rate, else 6)")
-    p.add_argument("--check", type=seconds, default=None, metavar="S", help="shortest signal check (default 20; 0 skips it)")
-    p.add_argument("--baseline", type=seconds, default=None, metavar="S", help="baseline seconds (default 180)")
-    p.add_argument("--training", type=seconds, default=None, metavar="S", help="training seconds (default 600)")
-    p.add_argument("--recovery", type=seconds, default=None, metavar="S", help="recovery seconds (default 180; 0 skips it)")
+    p.add_argument("--check", type=cli.seconds, default=None, metavar="S", help="shortest signal check (default 20; 0 skips it)")
+    p.add_argument("--baseline", type=cli.seconds, default=None, metavar="S", help="baseline seconds (default 180)")
+    p.add_argument("--training", type=cli.seconds, default=None, metavar="S", help="training seconds (default 600)")
+    p.add_argument("--recovery", type=cli.seconds, default=None, metavar="S", help="recovery seconds (default 180; 0 skips it)")
     p.add_argument("--json", action="store_true", help="print the phase comparison as JSON")
     p.set_defaults(handler=run)
 
@@ -49,7 +49,9 @@ def plan_from(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     plan = plan_from(args)
-    out = check_out(args.out)
+    from biofeedback.app.guided import run_headless
+
+    out = cli.new_file(args.out)
     runner, path, ended_early = run_headless(args, plan, out)
     stats = runner.result
     if ended_early:
@@ -72,7 +74,7 @@ def table(stats) -> str:
     rows = [COLUMNS]
     for s in stats:
         def cell(value, change, digits=1):
-            return fmt(value, digits) + ("" if change is None else f" ({change:+.{digits}f})")
+            return format_number(value, digits) + ("" if change is None else f" ({change:+.{digits}f})")
 
         rows.append(
             (

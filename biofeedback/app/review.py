@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from biofeedback.app import cli
-from biofeedback.core.review import SPEEDS
+from biofeedback.core.constants import REVIEW_SPEEDS as SPEEDS
 
 log = logging.getLogger("biofeedback")
 

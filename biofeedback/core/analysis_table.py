@@ -31,6 +31,13 @@ ROWS = (
 NOT_ENOUGH = "not enough data"
 
 
+def format_number(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """``value`` with ``digits`` decimals (``signed``: always with its sign), or "-" for None."""
+    if value is None:
+        return "-"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
 def format_minutes(t: float) -> str:
     """Session time as m:ss (h:mm:ss past an hour)."""
     t = int(max(t, 0.0))

@@ -45,3 +45,6 @@ COHERENCE_COLOURS = {"low": OKABE_ITO["blue"], "medium": OKABE_ITO["bluish_green
 
 #: The client view's background: deep blue-grey, never pure black (low luminance without a void).
 CLIENT_BACKGROUND = "#17202b"
+
+#: Playback speeds offered, slowest first (x real time).
+REVIEW_SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)

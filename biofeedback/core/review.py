@@ -35,13 +35,12 @@ from biofeedback.core.annotations import Marker, MarkerEdit, PhaseChange, Rating
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import Battery, BloodPressure, Sample, SourceChange, SourceEvent, Status
+from biofeedback.core.constants import REVIEW_SPEEDS as SPEEDS
 from biofeedback.core.session import PLOT_CAPACITY, BeatHistory, RecordedState, SessionCore, pacer_from_record
 from biofeedback.core.session_summary import coherence_windows, level_codes
 from biofeedback.core.summary import COHERENCE_STEP_S
 from biofeedback.core.timeline import BeatBatch, BeatTimeline, Gap
 
-#: Playback speeds offered, slowest first (x real time).
-SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
 
 #: Columns of the overview strip: plenty for a 4K screen, cheap to draw.
 OVERVIEW_BINS = 1600
