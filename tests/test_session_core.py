@@ -303,3 +303,47 @@ def test_what_the_strap_said_while_its_file_waited_is_written_first_in_time_orde
     assert [type(e).__name__ for e in data.events] == ["Status", "Status", "Battery", "Sample"]
     assert [e.state for e in data.events[:2]] == [LinkState.CONNECTING, LinkState.CONNECTED]
     assert data.pacer_changes[0][0] == 0.5
+
+
+@pytest.mark.parametrize("name", ["nsrdb_5min_rr_ms.txt", "heartpy_ppg_11min_rr_ms.txt", "mitbih208_5min_rr_ms.txt"])
+def test_a_core_started_mid_recording_goes_on_exactly_as_one_that_ran_from_the_start(name):
+    """``start_at`` warms the analyser from the beats before the point (never replaying the
+    recording through the core), and from there every batch of beats gives the same metrics."""
+    from biofeedback.core.session import BeatHistory, RecordedState
+    from biofeedback.resources import sample_stream
+    from biofeedback.storage.rr_text import rr_to_samples
+
+    samples = rr_to_samples(np.loadtxt(sample_stream(name)))
+    whole = SessionCore(LiveAnalyzer())
+    batches, arrived, shown = [], [], []
+    for sample in samples:
+        batches.append(whole.on_event(sample, sample.t))
+        arrived.append(whole.beat_count)
+        shown.append(whole.metrics)
+    history = BeatHistory(*whole.timeline.arrays())
+    for k in (len(samples) // 3, len(samples) // 2, 2 * len(samples) // 3):
+        started = SessionCore(LiveAnalyzer())
+        started.start_at(history, samples[k].t, pacer=whole.pacer, pacer_start=whole.pacer_start, state=RecordedState(beats=arrived[k]))
+        assert _same(started.metrics, shown[k]), f"{name}: the moment of the start differs"
+        for j in range(k + 1, len(samples)):
+            if batches[j].times:
+                metrics = started.analyzer.add_batch(batches[j])
+                assert _same(metrics, shown[j]), f"{name}: started at {samples[k].t:.1f} s, differs at {samples[j].t:.1f} s"
+
+
+def _same(a, b) -> bool:
+    """Equal LiveMetrics, arrays compared to floating-point noise."""
+    for field in a.__dataclass_fields__:
+        x, y = getattr(a, field), getattr(b, field)
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if x is None or y is None or not np.allclose(x, y, rtol=1e-9, atol=1e-12):
+                return False
+        elif isinstance(x, float) and isinstance(y, float):
+            if not np.isclose(x, y, rtol=1e-9, atol=1e-12):
+                return False
+        elif isinstance(x, tuple) and x and isinstance(x[0], float):
+            if not np.allclose(x, y, rtol=1e-9, atol=1e-12):
+                return False
+        elif x != y:
+            return False
+    return True
