@@ -64,6 +64,7 @@ from dataclasses import dataclass
 from biofeedback.core import words
 from biofeedback.core.blood_pressure import PLAUSIBLE_PULSE_BPM, implausible_reason
 from biofeedback.core.samples import BloodPressure
+from biofeedback.sources.packets import PacketDecodeError
 
 log = logging.getLogger(__name__)
 
@@ -106,18 +107,8 @@ FEATURE_WORDS = (
 )
 
 
-class BpmDecodeError(ValueError):
-    """A blood-pressure packet that cannot be decoded (too short for its flags).
-
-    Attributes
-    ----------
-    data : bytes
-        The packet as received, for the log.
-    """
-
-    def __init__(self, message: str, data: bytes) -> None:
-        super().__init__(f"{message} (packet {data.hex(' ') or 'empty'})")
-        self.data = data
+class BpmDecodeError(PacketDecodeError):
+    """A blood-pressure packet that cannot be decoded (too short for its flags). ``data`` holds the packet."""
 
 
 # --------------------------------------------------------------------------- SFLOAT

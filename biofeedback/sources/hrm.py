@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from biofeedback.core.constants import RR_UNITS_PER_SECOND
 from biofeedback.core.samples import Contact, Sample
+from biofeedback.sources.packets import PacketDecodeError
 
 FLAG_HR_UINT16 = 0x01
 FLAG_CONTACT_DETECTED = 0x02
@@ -40,18 +41,8 @@ FLAG_ENERGY_PRESENT = 0x08
 FLAG_RR_PRESENT = 0x10
 
 
-class HrmDecodeError(ValueError):
-    """A Heart Rate Measurement packet that cannot be decoded (too short for its flags).
-
-    Attributes
-    ----------
-    data : bytes
-        The packet as received, for the log.
-    """
-
-    def __init__(self, message: str, data: bytes) -> None:
-        super().__init__(f"{message} (packet {data.hex(' ') or 'empty'})")
-        self.data = data
+class HrmDecodeError(PacketDecodeError):
+    """A Heart Rate Measurement packet that cannot be decoded (too short for its flags). ``data`` holds the packet."""
 
 
 @dataclass(frozen=True, slots=True)
