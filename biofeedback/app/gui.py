@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import sys
 
 from biofeedback.app import cli
+from biofeedback.app import window as window_kit
 from biofeedback.app.sources import SOURCE_HELP, default_source_spec, make_source
 
 log = logging.getLogger("biofeedback")
@@ -39,9 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source = make_source(args.source or default_source_spec(), keep_looking=True, column=args.column)
-    _require_screen(args)
-    app = _qt_application()
-    _install_crash_handler(app)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
 
     from biofeedback.app.session import make_core
     from biofeedback.qt.session_controller import SessionController
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.view:
         window.set_mode(args.view)
     runner = _attach_sources(window, controller, clock)
-    _attach_client_view(window, controller, args.client_screen)
+    window_kit.attach_client_view(window, controller, args.client_screen)
     _attach_session_flow(window)
     _attach_file_drop(window)
     _look_for_a_strap(window, runner)
@@ -63,48 +62,12 @@ def run(args: argparse.Namespace) -> int:
     if args.record is False:
         controller.stop_recording()
     if args.screenshot or args.quit_after:
-        _finish_after(window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec() or window.exit_code
     finally:
         runner.stop()
         controller.close()
-
-
-def _require_screen(args: argparse.Namespace) -> None:
-    """Offscreen for a screenshot without a screen; else one sentence on what is missing."""
-    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
-    if headless and "QT_QPA_PLATFORM" not in os.environ:
-        if not args.screenshot:
-            raise cli.UsageError("There is no screen to show the window on. Use --screenshot PNG, or 'biofeedback record'.")
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from biofeedback.qt.platform_check import missing_library_message, missing_window_library
-
-    missing = missing_window_library()
-    if missing:
-        raise cli.UsageError(missing_library_message(missing))
-
-
-def _qt_application():
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
-    from biofeedback.resources import resource_path
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("biofeedback")
-    app.setOrganizationName("biofeedback")
-    app.setApplicationDisplayName("Biofeedback")
-    app.setWindowIcon(QIcon(str(resource_path("assets", "icon.svg"))))
-    return app
-
-
-def _install_crash_handler(app) -> None:
-    from biofeedback.app.logs import log_to_file
-    from biofeedback.qt.crash import CrashHandler
-    from biofeedback.storage import paths
-
-    CrashHandler(log_to_file(paths.data_dir()), app).install()
 
 
 def import_dropped_file(path) -> str:
@@ -247,50 +210,3 @@ def _attach_sources(window, controller, clock, strap_store=None, scan_s: float =
     runner.source_started.connect(lambda source: follow_pacer(source, controller.core))
     controller.pacer_changed.connect(lambda _pacer: runner.source is not None and follow_pacer(runner.source, controller.core))
     return runner
-
-
-def _attach_client_view(window, controller, screen: int | None) -> None:
-    """The calm view: from the menu, or full screen on ``screen`` at start."""
-    from biofeedback.qt.audio import CueAudio
-    from biofeedback.qt.client_view import ClientLauncher
-
-    settings = window.settings
-    audio = CueAudio(bool(settings.value("audio/enabled")), float(settings.value("audio/volume")))
-    client = ClientLauncher(controller, settings, audio)
-    window.client_view_requested.connect(client.show_default)
-    window.client_preferences_changed.connect(client.apply_settings)
-    window.client_launcher = client
-    # the home screen's calm view: the same look, motion and sound, chosen in the same places
-    from biofeedback.qt.motion import ReducedMotion
-
-    calm = window.home.calm
-    motion = ReducedMotion(str(settings.value("client/reduced_motion")), window)
-    calm.set_theme(str(settings.value("client/theme")))
-    calm.set_reduced_motion(motion.active)
-    motion.changed.connect(calm.set_reduced_motion)
-    calm.theme_chosen.connect(lambda name: window.set_client_preference("client/theme", name))
-    calm.reduced_motion_chosen.connect(lambda on: window.set_client_preference("client/reduced_motion", "on" if on else "off"))
-
-    def take_up() -> None:
-        calm.set_theme(str(settings.value("client/theme")))
-        motion.set_mode(str(settings.value("client/reduced_motion")))
-
-    window.client_preferences_changed.connect(take_up)
-    window.home.follow(controller, audio)
-    if screen is not None:
-        client.show(screen)
-
-
-def _finish_after(window, seconds: float, screenshot: str | None) -> None:
-    """Quit after ``seconds`` of real time, saving a screenshot first if asked."""
-    from PySide6.QtCore import QTimer
-
-    def finish() -> None:
-        if screenshot:
-            window.redraw()
-            if not window.grab().save(screenshot):
-                log.error("biofeedback: could not save the screenshot to %s.", screenshot)
-                window.exit_code = cli.USAGE_ERROR
-        window.close()
-
-    QTimer.singleShot(int(1000 * seconds), finish)

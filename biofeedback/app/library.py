@@ -27,11 +27,11 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
 
-    gui._require_screen(args)
-    app = gui._qt_application()
-    gui._install_crash_handler(app)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
     from biofeedback.storage.library import Library
 
     library = Library.default()
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         shell.window.choose_person(args.person)
     shell.sync_in_background(Library.default)
     if args.screenshot or args.quit_after:
-        gui._finish_after(shell.window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(shell.window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec()
     finally:
@@ -63,7 +63,6 @@ class LibraryShell:
         self.settings = settings
         self.window = LibraryWindow(library)
         self.window.exit_code = 0
-        self.window.redraw = lambda: None  # for gui._finish_after's screenshot
         self.reviews: list[Any] = []
         self.trends: list[Any] = []
         self._relay = _Relay()

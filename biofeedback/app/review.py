@@ -44,15 +44,15 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
     from biofeedback.app.sources import recording_path
     from biofeedback.storage.recordings import load_recording
 
     path = recording_path(args.file)
     data = load_recording(path)  # one clear line and exit 2 if it cannot be read
-    gui._require_screen(args)
-    app = gui._qt_application()
-    gui._install_crash_handler(app)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
     view = open_review(path, data)
     review = view.review
     if args.at is not None:
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.play:
         review.play()
     if args.screenshot or args.quit_after:
-        gui._finish_after(view.window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(view.window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec() or view.window.exit_code
     finally:
@@ -94,7 +94,7 @@ def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: A
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QDockWidget
 
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
     from biofeedback.core.live import LiveAnalyzer
     from biofeedback.core.review import ReviewRecording
     from biofeedback.core.session import SessionCore
@@ -189,7 +189,7 @@ def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: A
     for action in window.appearance_actions.values():
         action.triggered.connect(lambda _checked=False: bar.apply_appearance(window.appearance))
 
-    gui._attach_client_view(window, controller, None)
+    window_kit.attach_client_view(window, controller, None)
     review.attach(controller)
     window.review, window.review_bar = review, bar  # reachable for tests and menus
     view = ReviewView(window, review, bar, controller)
