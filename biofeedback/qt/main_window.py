@@ -783,6 +783,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         dock.setTitleBarWidget(QWidget())
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.show()  # a window already shown does not show a dock added to it by itself
         self.review_bar, self._review_dock = bar, dock
         if hasattr(bar, "install_keys"):
             bar.install_keys(self)
@@ -843,7 +844,9 @@ class MainWindow(QMainWindow):
     def begin_session(self) -> None:
         """Start the session: the timer, and the file unless it is practice with the demo at home."""
         c = self.controller
-        if self.timer.running:
+        if self.timer.running:  # the file began it (the questions before it are in its time)
+            if c.recording:
+                self._say(words.SESSION_STARTED_AT_HOME, home_only=True)
             return
         self._practice = self.mode == "home" and not saved_from_home(c.source)
         self.timer.start(c.now())

@@ -418,10 +418,10 @@ class ReviewBar(QWidget):
         self.report_button = button(words.REPORT_BUTTON, words.REPORT_TIP, self.report_requested)
         transport.addWidget(self.report_button)
         transport.addWidget(self.hint, 1)
-        self.back_button = button(words.BACK_TO_LIVE, words.BACK_TO_LIVE_TIP, self.back_requested)
-        self.back_button.setObjectName("reviewBack")
-        self.back_button.hide()  # a review opened in the live session's window offers the way back
-        transport.addWidget(self.back_button)
+        self.live_button = button(words.BACK_TO_LIVE, words.BACK_TO_LIVE_TIP, self.back_requested)
+        self.live_button.setObjectName("reviewBackToLive")
+        self.live_button.hide()  # a review opened in the live session's window offers the way back
+        transport.addWidget(self.live_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(2)
@@ -447,6 +447,7 @@ class ReviewBar(QWidget):
             (Qt.Key.Key_PageDown, self.next_marker_requested.emit),
             (Qt.Key.Key_Comma, self.previous_marker_requested.emit),
             (Qt.Key.Key_Period, self.next_marker_requested.emit),
+            (Qt.Key.Key_Escape, lambda: self.live_button.isVisible() and self.back_requested.emit()),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), window)
@@ -464,7 +465,7 @@ class ReviewBar(QWidget):
 
     def offer_back(self, offered: bool = True) -> None:
         """Show "Back to the live session" (a review in the window of a live session)."""
-        self.back_button.setVisible(offered)
+        self.live_button.setVisible(offered)
 
     # ---- what the controller says
 
