@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -372,3 +372,129 @@ def test_a_dropped_recording_is_imported_for_the_person_and_listed_in_the_librar
     qtbot.waitUntil(lambda: shell.window.proxy.rowCount() == 3, timeout=5000)
     imported = [e for e in desktop.library().entries() if e.source_kind == "import"]
     assert len(imported) == 1 and imported[0].person == "Robin"
+
+
+# ---------------------------------------------------------------- 5. guided protocols
+
+SPEED = 60.0  # as tests/qt/test_protocol_window.py: seconds of real time for minutes of session
+
+
+@pytest.fixture
+def clinic(qtbot, private_data):
+    """The clinic view on the demo at 60x, breathing with the pacer."""
+    d = make_desktop(qtbot, {"window/mode": "clinic"}, speed=SPEED)
+    d.runner.switch(DemoSource.from_query("resonance=5.5&seed=2", "demo?resonance=5.5&seed=2"), keep_recording=False)
+    yield d
+    d.close()
+
+
+def test_an_assessment_from_the_clinic_view_runs_pauses_ends_and_offers_your_rate(qtbot, clinic):
+    window, protocol, panel, controller = clinic.window, clinic.protocol, clinic.protocol_panel, clinic.controller
+    assert panel.isVisible() and window.side_scroll.widget().isAncestorOf(panel), "in the clinic view's side panel"
+    panel.kind_box.setCurrentIndex(panel.kind_box.findData("assessment"))
+    panel.block_box.setValue(1.0)
+    panel.rest_box.setValue(0)
+    panel.fine_box.setChecked(False)
+    qtbot.mouseClick(panel.start_button, LEFT)
+    before = wait_for_dialog(qtbot, clinic.flow, RatingDialog, "before")  # a recorded session: asked first
+    with qtbot.waitSignal(protocol.started, timeout=5000):
+        qtbot.mouseClick(before.skip_button, LEFT)
+    path = controller.recording_path
+    assert path is not None and window.session_running
+    # the header tells the step, progress and time left
+    qtbot.waitUntil(lambda: window.protocol_strip.isVisible(), timeout=3000)
+    assert window.protocol_label.text() == "Step 1 of 5: Breathing at 6.5 breaths/min"
+    qtbot.waitUntil(lambda: window.protocol_progress.value() > 30, timeout=15000)
+    assert "left in this step" in window.protocol_time.text()
+    # the phase is on the plot
+    assert "Breathing at 6.5 breaths/min" in [label for _t, label in window.hr_plot.marker_labels()]
+    # pause and resume from the panel
+    qtbot.mouseClick(panel.pause_button, LEFT)
+    assert window.protocol_time.text().startswith("Paused.") and controller.pacer is None
+    assert window.home.calm.words == words.CALM_PAUSED
+    qtbot.mouseClick(panel.pause_button, LEFT)
+    assert controller.pacer is not None and window.home.calm.words == ""
+    with qtbot.waitSignal(protocol.finished, timeout=60000):
+        pass
+    result = clinic.protocol_result
+    assert result.isVisible() and result.pages.currentWidget() is result.result_view
+    assessment = result.result_view.result
+    assert result.result_view.table.rowCount() == 5 and assessment.recommended_bpm is not None, assessment.reason
+    assert not window.protocol_strip.isVisible()
+    # "Your rate" is offered afterwards, to the pacer and the panel; the choice is kept for the person
+    assert window.pacer_box.preset_box.findData("assessed") >= 0
+    assert clinic.people.assessed_bpm("Me") == assessment.recommended_bpm
+    qtbot.mouseClick(result.result_view.runner_up_button, LEFT)
+    assert clinic.people.assessed_bpm("Me") == assessment.runner_up_bpm
+    assert panel.rate_box.value() == pytest.approx(assessment.runner_up_bpm)
+    # the recording goes on after the protocol, with its phases in the file
+    assert controller.recording_path == path
+
+
+def test_a_guided_session_shows_its_words_in_the_calm_view_and_stopping_keeps_the_recording(qtbot, clinic):
+    window, protocol, panel, controller = clinic.window, clinic.protocol, clinic.protocol_panel, clinic.controller
+    calm_window = clinic.window.client_launcher.show(None)  # the client's own screen
+    qtbot.addWidget(calm_window)
+    panel.kind_box.setCurrentIndex(panel.kind_box.findData("session"))
+    panel.baseline_box.setValue(1.0)
+    panel.training_box.setValue(1.0)
+    panel.recovery_box.setValue(1.0)
+    qtbot.mouseClick(panel.start_button, LEFT)
+    wait_for_dialog(qtbot, clinic.flow, RatingDialog, "before").reject()
+    qtbot.waitUntil(lambda: protocol.running, timeout=3000)
+    path = controller.recording_path
+    qtbot.waitUntil(lambda: protocol.state().phase == "baseline", timeout=20000)
+    assert controller.pacer is None, "the pacer hidden for the baseline"
+    qtbot.waitUntil(lambda: window.home.calm.words == words.CALM_BASELINE, timeout=5000)
+    assert calm_window.view.words == words.CALM_BASELINE
+    calm_window.view.render_frame(controller.now(), controller.pacer_now())
+    assert calm_window.view.canvas.caption == words.CALM_BASELINE and calm_window.view.canvas._texts[0] == words.BREATHE_FREELY
+    qtbot.waitUntil(lambda: protocol.state().phase == "training", timeout=20000)
+    qtbot.waitUntil(lambda: calm_window.view.words == "", timeout=2000)  # the pacer guides: no words
+    assert controller.pacer is not None
+    qtbot.waitUntil(lambda: window.protocol_label.text().startswith("Step 3 of 4: Training at"), timeout=2000)
+    with qtbot.waitSignal(protocol.finished, timeout=5000):
+        qtbot.mouseClick(panel.stop_button, LEFT)
+    result = clinic.protocol_result
+    assert result.isVisible() and result.pages.currentWidget() is result.summary_view
+    assert "stopped early" in result.summary_view.note.text()
+    assert controller.recording_path == path, "stopping the protocol keeps the session recording"
+    beats = controller.beat_count
+    qtbot.waitUntil(lambda: controller.beat_count > beats + 5, timeout=10000)
+    # Stop session: the rating after, the summary; the file has the phases
+    qtbot.mouseClick(window.controls.record_button, LEFT)
+    with qtbot.waitSignal(clinic.flow.summary_ready, timeout=10000):
+        wait_for_dialog(qtbot, clinic.flow, RatingDialog, "after").reject()
+    assert [p.phase for p in read_session(path).phases] == ["signal_check", "baseline", "training", "aborted"]
+
+
+@pytest.mark.qt_log_ignore("does not support grabbing the keyboard")  # a popup menu, offscreen
+def test_a_patient_finds_their_rate_from_the_home_screen(qtbot, private_data):
+    desktop = make_desktop(qtbot, speed=SPEED)
+    try:
+        window = desktop.window
+        desktop.runner.switch(DemoSource.from_query("resonance=5.5&seed=2", "demo"), keep_recording=False)
+        guided = window.home.guided_button
+        assert guided.isVisible() and window.assessment_action.isVisible()
+        menu = guided.menu()
+        find = next(a for a in menu.actions() if a.text() == words.FIND_MY_RATE)
+        seen = []
+
+        def choose() -> None:  # the button's menu runs its own event loop: choose from inside it
+            seen.append(menu.isVisible())
+            qtbot.mouseClick(menu, LEFT, pos=menu.actionGeometry(find).center())
+
+        QTimer.singleShot(300, choose)
+        qtbot.mouseClick(guided, LEFT)
+        assert seen == [True], "the menu opened under the button"
+        qtbot.waitUntil(lambda: desktop.protocol.running, timeout=3000)
+        assert desktop.flow.dialog is None and window.session_running, "the demo at home: practice, asked nothing"
+        qtbot.waitUntil(lambda: window.home.message_label.text().startswith("Step 1 of "), timeout=3000)
+        assert "left in this step" in window.home.message_label.text()
+        # Stop session stops the protocol too, and its result is shown; a simulated result is not kept
+        with qtbot.waitSignal(desktop.protocol.finished, timeout=5000):
+            qtbot.mouseClick(window.home.start_button, LEFT)
+        assert not window.session_running and desktop.protocol_result.isVisible()
+        assert desktop.people.assessed_bpm("Me") is None
+    finally:
+        desktop.close()
