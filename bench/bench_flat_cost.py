@@ -92,6 +92,7 @@ def baseline(app, seconds: float) -> dict[str, float]:
 
 def session(app, views: str, minutes: list[float], window_s: float) -> list[dict[str, float]]:
     from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
     from biofeedback.app.session import follow_pacer, make_core
     from biofeedback.qt.bridge import SourceBridge
     from biofeedback.qt.devices import MemoryStrapStore
@@ -106,7 +107,7 @@ def session(app, views: str, minutes: list[float], window_s: float) -> list[dict
     mode = "home" if views == "home" else "clinic"
     window = MainWindow(controller, Settings(MemoryStore({"window/mode": mode, "supervisor/appearance": "dark"})))
     gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())  # the strap panel, as in the app
-    gui._attach_client_view(window, controller, None)
+    window_kit.attach_client_view(window, controller, None)
     window.show()
     window.display_timer.stop()  # driven below, frame by frame
     window.home.feed._timer.stop()
@@ -186,9 +187,9 @@ def main() -> int:
     args = parser.parse_args()
     minutes = [float(m) for m in args.minutes.split(",")]
 
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
 
-    app = gui._qt_application()
+    app = window_kit.qt_application()
     print(f"{FRAME_HZ} Hz frame loop on {app.platformName()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     base = baseline(app, args.baseline_s)
     print(

@@ -31,6 +31,7 @@ def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -
     from PySide6.QtWidgets import QApplication
 
     from biofeedback.app import gui, make_source
+    from biofeedback.app import window as window_kit
     from biofeedback.app.session import make_core
     from biofeedback.qt.devices import MemoryStrapStore
     from biofeedback.qt.main_window import MainWindow
@@ -38,7 +39,7 @@ def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -
     from biofeedback.qt.settings import MemoryStore, Settings
     from biofeedback.sources.clock import SessionClock
 
-    app = gui._qt_application()
+    app = window_kit.qt_application()
 
     def run_until(clock, t: float) -> None:
         loop = QEventLoop()
@@ -54,7 +55,7 @@ def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -
         settings = Settings(MemoryStore({"supervisor/appearance": appearance, "window/mode": mode, "home/goal_min": 10}))
         window = MainWindow(controller, settings)
         runner = gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())
-        gui._attach_client_view(window, controller, None)
+        window_kit.attach_client_view(window, controller, None)
         window.show()
         runner.switch(make_source("demo?seed=5&ectopic=0.02"), keep_recording=False)
         try:

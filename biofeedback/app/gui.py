@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import sys
+from dataclasses import dataclass
+from typing import Any
 
 from biofeedback.app import cli
+from biofeedback.app import window as window_kit
 from biofeedback.app.sources import SOURCE_HELP, default_source_spec, make_source
+from biofeedback.core import words
 
 log = logging.getLogger("biofeedback")
 
@@ -39,107 +41,153 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source = make_source(args.source or default_source_spec(), keep_looking=True, column=args.column)
-    _require_screen(args)
-    app = _qt_application()
-    _install_crash_handler(app)
-
-    from biofeedback.app.session import make_core
-    from biofeedback.qt.session_controller import SessionController
-    from biofeedback.sources.clock import SessionClock
-
-    clock = SessionClock(args.speed)
-    controller = SessionController(clock, make_core(args.speed))
-    window = _main_window(controller)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
+    desktop = build_window(_user_settings(), speed=args.speed, client_screen=args.client_screen)
+    window, controller, runner = desktop.window, desktop.controller, desktop.runner
     if args.view:
         window.set_mode(args.view)
-    runner = _attach_sources(window, controller, clock)
-    _attach_client_view(window, controller, args.client_screen)
-    _attach_session_flow(window)
-    _attach_file_drop(window)
     _look_for_a_strap(window, runner)
     window.show()
-    clock.restart()  # the session starts with its source, not when the window began to be built
+    desktop.clock.restart()  # the session starts with its source, not when the window began to be built
     runner.switch(source, keep_recording=args.record)
     if args.record is False:
         controller.stop_recording()
     if args.screenshot or args.quit_after:
-        _finish_after(window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec() or window.exit_code
     finally:
-        runner.stop()
-        controller.close()
+        desktop.close()
 
 
-def _require_screen(args: argparse.Namespace) -> None:
-    """Offscreen for a screenshot without a screen; else one sentence on what is missing."""
-    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform in ("darwin", "win32"))
-    if headless and "QT_QPA_PLATFORM" not in os.environ:
-        if not args.screenshot:
-            raise cli.UsageError("There is no screen to show the window on. Use --screenshot PNG, or 'biofeedback record'.")
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from biofeedback.qt.platform_check import missing_library_message, missing_window_library
+@dataclass
+class Desktop:
+    """The main window as the app builds it, and the parts behind it (for the app, tests, tools)."""
 
-    missing = missing_window_library()
-    if missing:
-        raise cli.UsageError(missing_library_message(missing))
+    window: Any
+    controller: Any
+    clock: Any
+    runner: Any
+    settings: Any
+    people: Any = None
+    flow: Any = None
+    protocol: Any = None
+    protocol_panel: Any = None
+    protocol_result: Any = None
+    switcher: Any = None
+    cuff: Any = None
+    reports: Any = None
+    shell: Any = None
+    review: Any = None
+    file_drop: Any = None
+    _library: Any = None
+
+    @property
+    def person(self) -> str:
+        return self.controller.live_core.person
+
+    def library(self):
+        """The session library (opened on first use, kept for the window's life)."""
+        if self._library is None:
+            from biofeedback.storage.library import Library
+
+            self._library = Library.default()
+        return self._library
+
+    def calm_words(self, text: str) -> None:
+        """Gentle words for the calm view, on the home screen and in the calm window."""
+        self.window.home.calm.set_words(text)
+        self.window.client_launcher.set_words(text)
+
+    def close(self) -> None:
+        if self.review is not None:
+            self.review.leave()
+            self.review = None
+        if self.protocol is not None:
+            self.protocol.close()
+        if self.cuff is not None:
+            self.cuff.wait(1.0)
+        self.runner.stop()
+        self.controller.close()
+        if self.shell is not None:
+            self.shell.close()  # closes the library it was given
+            self._library = None
+        if self._library is not None:
+            self._library.close()
+            self._library = None
 
 
-def _qt_application():
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
+def build_window(settings, speed: float = 1.0, client_screen: int | None = None, strap_store=None, cuff_source=None, clock=None) -> Desktop:
+    """The main window as ``biofeedback`` builds it, every part wired; no source runs yet
+    (``desktop.runner.switch(source)`` starts one).
 
-    from biofeedback.resources import resource_path
+    ``settings``: the preferences (a ``Settings`` over ``QSettings`` in the app, over memory in
+    tests); ``strap_store``: where the last strap is remembered (the data folder if None);
+    ``cuff_source``: makes the blood-pressure cuff's source (Bluetooth if None); ``clock``: the
+    session clock (a new one at ``speed`` if None; tests pass one they wind by hand)."""
+    from biofeedback.app.session import make_core
+    from biofeedback.qt.main_window import MainWindow
+    from biofeedback.qt.session_controller import SessionController
+    from biofeedback.sources.clock import SessionClock
+    from biofeedback.storage.people import PeopleStore
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("biofeedback")
-    app.setOrganizationName("biofeedback")
-    app.setApplicationDisplayName("Biofeedback")
-    app.setWindowIcon(QIcon(str(resource_path("assets", "icon.svg"))))
-    return app
+    clock = clock if clock is not None else SessionClock(speed)
+    controller = SessionController(clock, make_core(speed))
+    window = MainWindow(controller, settings, default_flow=False)
+    runner = _attach_sources(window, controller, clock, strap_store)
+    window_kit.attach_client_view(window, controller, client_screen)
+    desktop = Desktop(window, controller, clock, runner, settings, people=PeopleStore())
+    _attach_person(desktop)
+    _attach_session_flow(desktop, cuff_source)
+    _attach_protocols(desktop)
+    _attach_library(desktop)
+    desktop.file_drop = _attach_file_drop(window, desktop)
+    return desktop
 
 
-def _install_crash_handler(app) -> None:
-    from biofeedback.app.logs import log_to_file
-    from biofeedback.qt.crash import CrashHandler
-    from biofeedback.storage import paths
+def _user_settings():
+    from PySide6.QtCore import QSettings
 
-    CrashHandler(log_to_file(paths.data_dir()), app).install()
+    from biofeedback.qt.settings import Settings, make_private
+
+    store = QSettings()  # preferences persist per user
+    make_private(store.fileName())  # owner-only, like the sessions
+    return Settings(store)
 
 
-def import_dropped_file(path) -> str:
-    """Import one dropped recording into the sessions folder; one sentence saying what happened."""
+def import_dropped_file(path, person: str | None = None) -> str:
+    """Import one dropped recording into the sessions folder (for ``person``, an alias); one
+    sentence saying what happened."""
     from biofeedback import __version__
     from biofeedback.storage import paths
     from biofeedback.storage.imports import import_as_session
     from biofeedback.storage.session_file import DEFAULT_PERSON, SessionFileError
 
     try:
-        result = import_as_session(path, paths.sessions_dir(), DEFAULT_PERSON, f"biofeedback {__version__}")
+        result = import_as_session(path, paths.sessions_dir(), person or DEFAULT_PERSON, f"biofeedback {__version__}")
     except SessionFileError as exc:
         return str(exc)
     return f"Imported {path.name} ({result.format}, {result.beats} beats) into your sessions."
 
 
-def _attach_file_drop(window):
-    """Files dropped on the window become sessions; the status line says what became of each."""
+def _attach_file_drop(window, desktop: Desktop | None = None):
+    """Files dropped on the window become sessions of the person shown, in the library; the
+    window says what became of each, and an open library lists them."""
     from biofeedback.qt.file_drop import FileDropImporter
 
-    dropper = FileDropImporter(window, import_dropped_file)
-    dropper.imported.connect(lambda messages: window.status_label.setText(" ".join(messages)))
+    person = (lambda: desktop.person) if desktop is not None else (lambda: None)
+    dropper = FileDropImporter(window, lambda path: import_dropped_file(path, person()))
+
+    def imported(messages) -> None:
+        window.say(" ".join(messages))
+        if desktop is not None and desktop.shell is not None:
+            desktop.shell.window.sync_now()
+
+    dropper.imported.connect(imported)
     window.file_drop = dropper  # reachable for tests
     return dropper
-
-
-def _main_window(controller):
-    from PySide6.QtCore import QSettings
-
-    from biofeedback.qt.main_window import MainWindow
-    from biofeedback.qt.settings import Settings, make_private
-
-    store = QSettings()  # preferences persist per user
-    make_private(store.fileName())  # owner-only, like the sessions
-    return MainWindow(controller, Settings(store))
 
 
 #: How often the home screen looks for a strap while the demo runs, real s (a look lasts 5 s).
@@ -164,17 +212,6 @@ def _look_for_a_strap(window, runner) -> None:
     timer.start(int(1000 * LOOK_EVERY_S))
     QTimer.singleShot(2000, look)
     window.strap_look_timer = timer
-
-
-def _attach_session_flow(window) -> None:
-    """Start and stop a session. The window's ``session_start_requested`` and
-    ``session_stop_requested`` go straight to ``begin_session`` and ``end_session`` today
-    (``MainWindow(default_flow=True)``); steps such as "rate how you feel", "take blood pressure"
-    and "show the summary" go here: build the window with ``default_flow=False``, connect
-    ``session_start_requested`` to the steps before, which call ``window.begin_session()`` when
-    done, and ``session_stop_requested`` to ``window.end_session``, whose ``session_stopped(path)``
-    then leads to the steps after."""
-    window.session_stopped.connect(lambda path: log.info("Session saved to %s.", path) if path else None)
 
 
 def _attach_sources(window, controller, clock, strap_store=None, scan_s: float = 5.0):
@@ -204,9 +241,10 @@ def _attach_sources(window, controller, clock, strap_store=None, scan_s: float =
         panel.recordings_folder = window.recordings_folder = str(paths.sessions_dir())
     except OSError:
         pass
-    controller.status_changed.connect(devices.on_status)
-    controller.sample_received.connect(devices.on_sample)
-    controller.battery_changed.connect(devices.on_battery)
+    # the strap's panel hears the live session only (a review shows the recording's strap states)
+    controller.status_changed.connect(lambda status: controller.showing_live and devices.on_status(status))
+    controller.sample_received.connect(lambda sample: controller.showing_live and devices.on_sample(sample))
+    controller.battery_changed.connect(lambda percent: controller.showing_live and devices.on_battery(percent))
     devices.state_changed.connect(panel.show_state)
     devices.scan_started.connect(panel.show_scanning)
     devices.devices_found.connect(panel.show_devices)
@@ -244,53 +282,226 @@ def _attach_sources(window, controller, clock, strap_store=None, scan_s: float =
     panel.recording_chosen.connect(switch)
     window.recording_chosen.connect(switch)
     runner.source_started.connect(lambda source: devices.on_source_started(source.describe()))
-    runner.source_started.connect(lambda source: follow_pacer(source, controller.core))
-    controller.pacer_changed.connect(lambda _pacer: runner.source is not None and follow_pacer(runner.source, controller.core))
+    runner.source_started.connect(lambda source: follow_pacer(source, controller.live_core))
+    controller.pacer_changed.connect(lambda _pacer: runner.source is not None and controller.showing_live and follow_pacer(runner.source, controller.live_core))
     return runner
 
 
-def _attach_client_view(window, controller, screen: int | None) -> None:
-    """The calm view: from the menu, or full screen on ``screen`` at start."""
-    from biofeedback.qt.audio import CueAudio
-    from biofeedback.qt.client_view import ClientLauncher
+def _attach_person(desktop: Desktop) -> None:
+    """Whose sessions these are: the last alias chosen (remembered), shown on both screens, and
+    switched in two clicks (the indicator, a name) from everyone the library and the people
+    store know, or a new alias. The pacer offers the person's own rate ("Your rate")."""
+    from biofeedback.core.pacer import presets
+    from biofeedback.qt.widgets.person_switcher import PersonSwitcher
 
-    settings = window.settings
-    audio = CueAudio(bool(settings.value("audio/enabled")), float(settings.value("audio/volume")))
-    client = ClientLauncher(controller, settings, audio)
-    window.client_view_requested.connect(client.show_default)
-    window.client_preferences_changed.connect(client.apply_settings)
-    window.client_launcher = client
-    # the home screen's calm view: the same look, motion and sound, chosen in the same places
-    from biofeedback.qt.motion import ReducedMotion
+    window, settings, people = desktop.window, desktop.settings, desktop.people
 
-    calm = window.home.calm
-    motion = ReducedMotion(str(settings.value("client/reduced_motion")), window)
-    calm.set_theme(str(settings.value("client/theme")))
-    calm.set_reduced_motion(motion.active)
-    motion.changed.connect(calm.set_reduced_motion)
-    calm.theme_chosen.connect(lambda name: window.set_client_preference("client/theme", name))
-    calm.reduced_motion_chosen.connect(lambda on: window.set_client_preference("client/reduced_motion", "on" if on else "off"))
+    def known() -> list[str]:
+        try:
+            aliases = desktop.library().people()
+        except Exception:  # noqa: BLE001 - an unreadable index must not stop the switch
+            log.exception("The library's people could not be listed")
+            aliases = []
+        return sorted({*aliases, *people.aliases()}, key=str.lower)
 
-    def take_up() -> None:
-        calm.set_theme(str(settings.value("client/theme")))
-        motion.set_mode(str(settings.value("client/reduced_motion")))
+    switcher = PersonSwitcher(str(settings.value("session/person")), [])
+    desktop.switcher = switcher
 
-    window.client_preferences_changed.connect(take_up)
-    window.home.follow(controller, audio)
-    if screen is not None:
-        client.show(screen)
+    def offer_rate(alias: str) -> None:
+        bpm = people.assessed_bpm(alias)
+        window.pacer_box.set_presets(presets(bpm))
+        if desktop.protocol_panel is not None:
+            desktop.protocol_panel.set_person_rate(bpm)
+
+    def choose(alias: str) -> None:
+        window.set_person(alias)  # the live core's person: the next session file carries it
+        if settings.value("session/person") != alias:
+            settings.save_group("session", {"person": alias})
+        if desktop.protocol is not None:
+            desktop.protocol.person = alias
+        offer_rate(alias)
+
+    def ask() -> None:
+        switcher.set_people(known(), desktop.person)
+        switcher.menu().popup(window.person_menu_anchor())
+
+    window.person_change_requested.connect(ask)
+    switcher.person_chosen.connect(choose)
+    window.set_person_changeable(True)
+    # whose session a running session is does not change under it
+    window.session_started.connect(lambda: window.set_person_changeable(False))
+    window.session_stopped.connect(lambda _path: window.set_person_changeable(True))
+    desktop.offer_rate = offer_rate
+    alias = str(settings.value("session/person"))
+    window.set_person(alias)
+    offer_rate(alias)
+    window.pacer_box.restore_settings(settings)  # "Your rate" chosen last time is offered again now
 
 
-def _finish_after(window, seconds: float, screenshot: str | None) -> None:
-    """Quit after ``seconds`` of real time, saving a screenshot first if asked."""
-    from PySide6.QtCore import QTimer
+def _attach_session_flow(desktop: Desktop, cuff_source=None) -> None:
+    """Start and stop a session through its steps (``qt/session_flow.py``): the rating before,
+    blood pressure if the person likes, the session; after Stop the rating after, blood pressure
+    again when it was taken before, and the summary, kept in the library. The demo on the home
+    screen is practice: it begins and ends at once."""
+    from biofeedback.qt.cuff import CuffReader
+    from biofeedback.qt.session_flow import SessionFlow
+    from biofeedback.qt.widgets.blood_pressure import BloodPressureDialog
 
-    def finish() -> None:
-        if screenshot:
-            window.redraw()
-            if not window.grab().save(screenshot):
-                log.error("biofeedback: could not save the screenshot to %s.", screenshot)
-                window.exit_code = cli.USAGE_ERROR
-        window.close()
+    window, controller = desktop.window, desktop.controller
 
-    QTimer.singleShot(int(1000 * seconds), finish)
+    def cuff():
+        if cuff_source is not None:
+            return cuff_source()
+        from biofeedback.sources.ble import CuffSource  # bleak loads only when a cuff is read
+
+        return CuffSource(None)
+
+    reader = CuffReader(cuff, desktop.clock, window)
+    desktop.cuff = reader
+
+    def blood_pressure(when: str):
+        return BloodPressureDialog(when, controller.clock.now, reader, window)
+
+    def summarize(path):
+        entry = desktop.library().index_file(path)  # kept with the session, shown again from the library
+        if entry is None or entry.summary is None:
+            raise ValueError(f"{path} could not be summarised")
+        return entry.summary
+
+    flow = SessionFlow(controller, window, summarize, blood_pressure)
+    desktop.flow = flow
+    window.session_start_requested.connect(flow.start)
+    window.session_stop_requested.connect(flow.stop)
+    window.session_stopped.connect(lambda path: log.info("Session saved to %s.", path) if path else None)
+    # the calm view says how the blood pressure changed, gently, until the next session begins
+    flow.blood_pressure_told.connect(lambda story: desktop.calm_words(story.sentence))
+    window.session_started.connect(lambda: desktop.calm_words(""))
+    flow.review_requested.connect(lambda path: _review_here(desktop, path))
+    flow.summary_ready.connect(lambda _path, _summary: desktop.shell is not None and desktop.shell.window.refresh())
+
+
+def _attach_protocols(desktop: Desktop) -> None:
+    """The guided protocols: the panel in the clinic view's side panel, "Guided" on the home
+    screen and in the Session menu. A protocol runs in a session (begun through the session's
+    flow if none runs); its progress shows in the panel, the clinic header and at home, its
+    phases on the plots, its gentle words in the calm view, and its result in a dialog."""
+    from biofeedback.core.protocol import AssessmentPlan, SessionPlan
+    from biofeedback.qt.protocol_controller import ProtocolController
+    from biofeedback.qt.widgets.protocol_panel import ProtocolPanel
+    from biofeedback.qt.widgets.protocol_result import ProtocolResultDialog
+
+    window, controller, people = desktop.window, desktop.controller, desktop.people
+    protocol = ProtocolController(controller, people, desktop.person, window)
+    panel = ProtocolPanel(people.assessed_bpm(desktop.person))
+    window.protocol_area.addWidget(panel)
+    window.set_protocols_available(True)
+    desktop.protocol, desktop.protocol_panel = protocol, panel
+    result = ProtocolResultDialog(window)
+    desktop.protocol_result = result
+
+    def start(plan) -> None:
+        source = controller.source
+        if source is None or not source.live:
+            window.say(words.PROTOCOL_NEEDS_LIVE)
+            panel.message_label.setText(words.PROTOCOL_NEEDS_LIVE)
+            return
+        # a simulated person's result is never kept as someone's own rate
+        protocol.people = None if desktop.flow.practice() else people
+        desktop.flow.start(then=lambda: protocol.start(plan))
+
+    def asked(kind: str) -> None:
+        """From the home screen or the menu: the panel's plan, with the person's own rate."""
+        panel.kind_box.setCurrentIndex(panel.kind_box.findData(kind))
+        bpm = people.assessed_bpm(desktop.person)
+        start(AssessmentPlan() if kind == "assessment" else SessionPlan(rate_bpm=bpm if bpm is not None else SessionPlan().rate_bpm))
+
+    def finished(outcome) -> None:
+        window.show_protocol(None)
+        result.setPalette(window.palette())
+        result.show_result(outcome, stopped_early=protocol.runner.aborted)
+        result.show()
+
+    def rate_saved(bpm: float) -> None:
+        desktop.offer_rate(desktop.person)
+        panel.set_person_rate(bpm)
+
+    panel.start_requested.connect(start)
+    panel.pause_requested.connect(protocol.pause)
+    panel.resume_requested.connect(protocol.resume)
+    panel.abort_requested.connect(protocol.abort)
+    window.protocol_requested.connect(asked)
+    protocol.progress.connect(panel.show_state)
+    protocol.progress.connect(window.show_protocol)
+    protocol.calm_words.connect(desktop.calm_words)
+    protocol.finished.connect(finished)
+    result.result_view.rate_chosen.connect(protocol.use_rate)
+    protocol.rate_saved.connect(rate_saved)
+    # Stop session stops the protocol with it; what was recorded is kept
+    desktop.flow.stopping.connect(lambda: protocol.running and protocol.abort())
+    window.session_stopped.connect(lambda _path: protocol.running and protocol.abort())
+
+
+def _attach_library(desktop: Desktop) -> None:
+    """The session library from "Sessions" (both screens) and Session > Sessions (Ctrl+L): the
+    library window, brought up to date in the background; a session opened from it shows in this
+    window for review, and "Back to the live session" returns. "Report..." in the library and in
+    review writes the one-page report."""
+    from biofeedback.app.library import LibraryShell, report_saver
+    from biofeedback.storage.library import Library
+
+    window = desktop.window
+    desktop.reports = report_saver(window)
+    desktop.reports.said.connect(window.say)
+
+    def open_library() -> None:
+        if desktop.shell is None:
+            shell = LibraryShell(desktop.library(), desktop.settings, review_in=lambda path: _review_here(desktop, path))
+            shell.sync_in_background(Library.default)
+            desktop.shell = shell
+        else:
+            desktop.shell.window.sync_now()
+        desktop.shell.window.show()
+        desktop.shell.window.raise_()
+        desktop.shell.window.activateWindow()
+
+    window.set_library_available(True)
+    window.library_requested.connect(open_library)
+    desktop.open_library = open_library
+
+
+def _review_here(desktop: Desktop, path) -> str:
+    """Show the session at ``path`` for review in the main window; a sentence for the library."""
+    from pathlib import Path
+
+    from biofeedback.app.review import ReviewMode
+    from biofeedback.storage.session_file import SessionFileError
+
+    window, controller = desktop.window, desktop.controller
+    path = Path(path)
+    running = window.session_running or (controller.showing_live and controller.recording) or (desktop.protocol is not None and desktop.protocol.running)
+    if running and desktop.review is None:
+        return words.REVIEW_WAITS_FOR_SESSION
+    if desktop.review is not None:
+        _back_to_live(desktop)
+    try:
+        mode = ReviewMode(window, controller, path, report=lambda p: desktop.reports.ask(p, window))
+    except SessionFileError as exc:
+        return str(exc)
+    mode.bar.offer_back(True)
+    mode.bar.back_requested.connect(lambda: _back_to_live(desktop))
+    desktop.review = mode
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return words.REVIEW_OPENED.format(name=path.name)
+
+
+def _back_to_live(desktop: Desktop) -> None:
+    """Leave the review: the live session shows again, up to date."""
+    mode, desktop.review = desktop.review, None
+    if mode is None:
+        return
+    mode.leave()
+    status = desktop.controller.status
+    if status is not None:
+        desktop.window.devices.on_status(status)

@@ -27,11 +27,11 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
 
-    gui._require_screen(args)
-    app = gui._qt_application()
-    gui._install_crash_handler(app)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
     from biofeedback.storage.library import Library
 
     library = Library.default()
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         shell.window.choose_person(args.person)
     shell.sync_in_background(Library.default)
     if args.screenshot or args.quit_after:
-        gui._finish_after(shell.window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(shell.window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec()
     finally:
@@ -49,9 +49,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 class LibraryShell:
-    """The library window and the windows it opens (reviews, summaries, trends)."""
+    """The library window and the windows it opens (reviews, summaries, trends, reports).
 
-    def __init__(self, library: Any, settings: Any = None) -> None:
+    Parameters
+    ----------
+    library : Library
+    settings : Settings or None
+        The person's preferences (the appearance).
+    review_in : callable or None
+        ``review_in(path) -> str``: show the session for review somewhere else (the main
+        window), returning a sentence for the library's notice. None: each review opens in a
+        window of its own (``biofeedback library``).
+    """
+
+    def __init__(self, library: Any, settings: Any = None, review_in: Any = None) -> None:
         from PySide6.QtCore import QObject, Signal
 
         from biofeedback.qt.library_window import LibraryWindow
@@ -61,15 +72,18 @@ class LibraryShell:
 
         self.library = library
         self.settings = settings
+        self.review_in = review_in
         self.window = LibraryWindow(library)
         self.window.exit_code = 0
-        self.window.redraw = lambda: None  # for gui._finish_after's screenshot
         self.reviews: list[Any] = []
         self.trends: list[Any] = []
         self._relay = _Relay()
         self._relay.synced.connect(self._synced)
         self.window.review_requested.connect(self.open_review)
         self.window.trends_requested.connect(self.open_trends)
+        self.window.report_requested.connect(self.write_report)
+        self.reports = report_saver(self.window)
+        self.reports.said.connect(self.window.notice.setText)
         _dress(self.window, settings)
 
     def sync_in_background(self, open_library) -> threading.Thread:
@@ -94,12 +108,19 @@ class LibraryShell:
         if report.rebuilt:
             self.window.notice.setText(words.LIBRARY_REBUILT)
 
+    def write_report(self, path) -> Any:
+        """Ask where the session's report goes, then write it (the notice says where it went)."""
+        return self.reports.ask(path, self.window)
+
     def open_review(self, path) -> Any:
         from biofeedback.app.review import open_review
         from biofeedback.storage.session_file import SessionFileError
 
+        if self.review_in is not None:
+            self.window.notice.setText(self.review_in(path))
+            return None
         try:
-            view = open_review(path, settings=self.settings)
+            view = open_review(path, settings=self.settings, report=lambda p: self.reports.ask(p, view.window))
         except SessionFileError as exc:
             self.window.notice.setText(str(exc))
             return None
@@ -124,6 +145,24 @@ class LibraryShell:
         for view in self.reviews:
             view.close()
         self.library.close()
+
+
+def report_saver(parent) -> Any:
+    """A :class:`~biofeedback.qt.report_saver.ReportSaver` that reads the session file, builds
+    the page's content (``storage/report.py``) and offers the documents folder."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    from biofeedback.qt.report_saver import ReportSaver
+    from biofeedback.storage.recordings import load_recording
+    from biofeedback.storage.report import build_report
+
+    def documents() -> Path:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(folder) if folder and Path(folder).is_dir() else Path.home()
+
+    return ReportSaver(lambda path: build_report(load_recording(path, as_packets=False)), documents, parent)
 
 
 def _dress(widget, settings) -> None:

@@ -1,10 +1,11 @@
 """``biofeedback review FILE``: a recorded session in the window and screens, in review mode.
 
-The window is built as ``gui`` builds it (same supervisor view, same calm view), driven by the
-review core instead of a source: :func:`open_review` composes it, for this command and for the
-library window's "Open". The review bar (overview strip and transport) is docked under the
-plots from outside; the window's own record button and pacer controls are switched off, since
-a review shows what was recorded and changes nothing but its markers.
+The window is the main window (same clinic view, same calm view), driven by the review core
+instead of a source: :class:`ReviewMode` puts a recording into a window, for this command (its
+own window, :func:`open_review`) and for a session opened from the library, which shows in the
+live session's window until "Back to the live session". The window docks the review bar
+(overview strip and transport) under the plots and switches off its record button and pacer
+controls, since a review shows what was recorded and changes nothing but its markers.
 """
 
 from __future__ import annotations
@@ -44,15 +45,15 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biofeedback.app import gui
+    from biofeedback.app import window as window_kit
     from biofeedback.app.sources import recording_path
     from biofeedback.storage.recordings import load_recording
 
     path = recording_path(args.file)
     data = load_recording(path)  # one clear line and exit 2 if it cannot be read
-    gui._require_screen(args)
-    app = gui._qt_application()
-    gui._install_crash_handler(app)
+    window_kit.require_screen(args)
+    app = window_kit.qt_application()
+    window_kit.install_crash_handler(app)
     view = open_review(path, data)
     review = view.review
     if args.at is not None:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if args.play:
         review.play()
     if args.screenshot or args.quit_after:
-        gui._finish_after(view.window, args.quit_after or 3.0, args.screenshot)
+        window_kit.finish_after(view.window, args.quit_after or 3.0, args.screenshot)
     try:
         return app.exec() or view.window.exit_code
     finally:
@@ -79,120 +80,143 @@ class ReviewView:
     review: Any
     bar: Any
     controller: Any
+    mode: Any = None
 
     def close(self) -> None:
         self.review.close()
         self.controller.close()
 
 
-def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: Any = None) -> ReviewView:
+class ReviewMode:
+    """A recorded session shown in a main window, driven by the review core: the same code for
+    ``biofeedback review FILE`` and for a session opened from the library in the live window.
+
+    The window's controller shows the review's core from now on (``use_core``); the window docks
+    the review bar and switches off what a review cannot do (``MainWindow.enter_review``), and
+    renders each moment the review shows as it renders a live one (``session_reset``,
+    ``marker_added``, ``marker_edited``, ``pacer_changed``). :meth:`leave` puts the session that
+    was shown before back.
+
+    Parameters
+    ----------
+    window : MainWindow
+    controller : SessionController
+        The window's controller.
+    path : Path
+        The recording.
+    data : SessionData or None
+        The recording already read (read here if None).
+    monotonic : callable or None
+        The real clock the playhead runs on (tests wind one by hand).
+    report : callable or None
+        ``report(path)``: write the session's report (the bar's "Report..." button; hidden if None).
+    """
+
+    def __init__(self, window, controller, path: Path, data: Any = None, monotonic: Any = None, report: Any = None) -> None:
+        from biofeedback.core import words
+        from biofeedback.core.live import LiveAnalyzer
+        from biofeedback.core.review import ReviewRecording
+        from biofeedback.core.session import SessionCore
+        from biofeedback.qt.review_controller import ReviewController
+        from biofeedback.qt.widgets.review_bar import MarkerDialog, ReviewBar
+        from biofeedback.storage.recordings import load_recording
+        from biofeedback.storage.session_file import FORMAT_NAME, SessionAppender, SessionFileError
+
+        path = Path(path)
+        data = data if data is not None else load_recording(path)  # SessionFileError if it cannot be read
+        recording = ReviewRecording.from_session(data, name=path.name)
+        core = SessionCore(LiveAnalyzer(None), pacer=None, person=recording.person)
+        is_session_file = data.header.get("format") == FORMAT_NAME
+        annotations = SessionAppender(path, data.latest_t) if is_session_file else None
+        review = ReviewController(recording, core, annotations, (SessionFileError, OSError), **({} if monotonic is None else {"monotonic": monotonic}))
+        self.window, self.controller, self.review, self.path = window, controller, review, path
+        self.previous = (controller.core, controller.clock)
+
+        bar = ReviewBar()
+        bar.set_overview(recording.overview)
+        bar.set_markers(review.markers)
+        bar.report_button.setVisible(report is not None)
+        if report is not None:
+            bar.report_requested.connect(lambda: report(path))
+        self.bar = bar
+        bar.seek_requested.connect(review.seek)
+        bar.step_requested.connect(review.step)
+        bar.play_toggled.connect(review.toggle)
+        bar.speed_chosen.connect(review.set_speed)
+        bar.next_marker_requested.connect(review.next_marker)
+        bar.previous_marker_requested.connect(review.previous_marker)
+        bar.start_requested.connect(review.go_to_start)
+        bar.end_requested.connect(review.go_to_end)
+        bar.slower_requested.connect(review.slower)
+        bar.faster_requested.connect(review.faster)
+        review.position_changed.connect(bar.show_position)
+        review.playing_changed.connect(bar.show_playing)
+        review.speed_changed.connect(bar.show_speed)
+        review.markers_changed.connect(lambda: bar.set_markers(review.markers))
+
+        def rename(marker_id: int) -> None:
+            marker = next((m for m in review.markers if m.id == marker_id), None)
+            if marker is None or not is_session_file:
+                return
+            dialog = MarkerDialog(marker.label, marker.note, window)
+            dialog.accepted.connect(lambda: review.edit_marker(marker_id, dialog.label(), dialog.note()))
+            dialog.open()
+            window.marker_dialog = dialog  # reachable for tests
+
+        bar.rename_requested.connect(rename)
+        self._appearance_links = []
+        for action in window.appearance_actions.values():
+            slot = lambda _checked=False: bar.apply_appearance(window.appearance)  # noqa: E731
+            action.triggered.connect(slot)
+            self._appearance_links.append((action, slot))
+
+        controller.use_core(core, review.clock)
+        window.idle_status = words.REVIEWING.format(name=path.name)
+        window.enter_review(bar, words.REVIEWING_TITLE.format(name=path.name), markers_editable=is_session_file)
+        review.attach(controller)
+        window.review = review  # reachable for tests and menus
+
+    def leave(self) -> None:
+        """Stop the review and show the session the window showed before."""
+        review = self.review
+        review.pause()
+        review.close()
+        for signal in (review.markers_changed,):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        for action, slot in self._appearance_links:
+            action.triggered.disconnect(slot)
+        self.window.leave_review()
+        self.window.review = None
+        self.controller.use_core(*self.previous)
+
+
+def open_review(path: Path, data: Any = None, settings: Any = None, monotonic: Any = None, report: Any = None) -> ReviewView:
     """Build the review window for the recording at ``path`` (``data``: it already read).
 
     ``settings``: the window's preferences (default: the person's, never saving a pacer);
-    ``monotonic``: the real clock the playhead runs on (tests wind one by hand)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QKeySequence
-    from PySide6.QtWidgets import QDockWidget
-
-    from biofeedback.app import gui
+    ``monotonic``: the real clock the playhead runs on (tests wind one by hand); ``report``:
+    ``report(path)`` for the bar's "Report..." button."""
+    from biofeedback.app import window as window_kit
     from biofeedback.core.live import LiveAnalyzer
-    from biofeedback.core.review import ReviewRecording
     from biofeedback.core.session import SessionCore
-    from biofeedback.qt.main_window import beats_text
-    from biofeedback.qt.review_controller import ReviewController
+    from biofeedback.qt.main_window import MainWindow
     from biofeedback.qt.session_controller import SessionController
-    from biofeedback.qt.widgets.review_bar import MarkerDialog, ReviewBar
-    from biofeedback.storage.recordings import load_recording
-    from biofeedback.storage.session_file import FORMAT_NAME, SessionAppender, SessionFileError
+    from biofeedback.sources.clock import SessionClock
 
-    path = Path(path)
-    data = data if data is not None else load_recording(path)
-    recording = ReviewRecording.from_session(data, name=path.name)
-    core = SessionCore(LiveAnalyzer(None), pacer=None, person=recording.person)
-    is_session_file = data.header.get("format") == FORMAT_NAME
-    annotations = SessionAppender(path, data.latest_t) if is_session_file else None
-    review = ReviewController(recording, core, annotations, (SessionFileError, OSError), **({} if monotonic is None else {"monotonic": monotonic}))
-    controller = SessionController(review.clock, core)
-    window = _window_with(controller, settings if settings is not None else _review_settings())
-    window.set_mode("clinic", remember=False)  # a review is the clinic view's, whatever the window opens on
-    window.controls.home_button.hide()
-    for action in window.mode_actions.values():
-        action.setEnabled(False)
-    window.setWindowTitle(f"Reviewing {path.name}")  # Qt adds the application's name
+    controller = SessionController(SessionClock(), SessionCore(LiveAnalyzer(None), pacer=None))
+    window = MainWindow(controller, settings if settings is not None else _review_settings())
+    try:
+        mode = ReviewMode(window, controller, Path(path), data, monotonic, report)
+    except Exception:
+        window.deleteLater()
+        controller.close()
+        raise
     window.setMinimumSize(1024, REVIEW_MIN_HEIGHT)  # the plots give up what the review bar needs, to fit 1280x720
-
-    # what a review cannot do: record, change the recorded pacer
-    window.record_action.setEnabled(False)
-    window.record_action.setShortcut(QKeySequence())  # Space plays and pauses here
-    window.controls.record_button.setEnabled(False)
-    window.controls.record_button.setToolTip("A review shows a recorded session; it records nothing new.")
-    window.pacer_box.setEnabled(False)
-    window.pacer_box.setToolTip("In review, the pacer is the one that ran when the session was recorded.")
-    if not is_session_file:
-        window.marker_action.setEnabled(False)
-        window.controls.marker_button.setEnabled(False)
-        window.controls.marker_button.setToolTip("Markers can be added to session files; this recording is plain RR text.")
-
-    bar = ReviewBar()
-    bar.set_overview(recording.overview)
-    bar.set_markers(review.markers)
-    bar.apply_appearance(window.appearance)
-    dock = QDockWidget("Review", window)
-    dock.setObjectName("reviewDock")
-    dock.setWidget(bar)
-    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-    dock.setTitleBarWidget(_no_title())
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    bar.install_keys(window)
-
-    bar.seek_requested.connect(review.seek)
-    bar.step_requested.connect(review.step)
-    bar.play_toggled.connect(review.toggle)
-    bar.speed_chosen.connect(review.set_speed)
-    bar.next_marker_requested.connect(review.next_marker)
-    bar.previous_marker_requested.connect(review.previous_marker)
-    bar.start_requested.connect(review.go_to_start)
-    bar.end_requested.connect(review.go_to_end)
-    bar.slower_requested.connect(review.slower)
-    bar.faster_requested.connect(review.faster)
-    review.position_changed.connect(bar.show_position)
-    review.playing_changed.connect(bar.show_playing)
-    review.speed_changed.connect(bar.show_speed)
-
-    def markers_changed() -> None:
-        bar.set_markers(review.markers)
-        window.hr_plot.set_markers(controller.markers)
-
-    review.markers_changed.connect(markers_changed)
-
-    def moment_shown() -> None:  # what the window only learns from live signals
-        window.hr_plot.set_markers(controller.markers)
-        window.beats_label.setText(beats_text(controller.beat_count))
-        window.quality_panel.show_delay(controller.beat_latency_s)
-        if controller.status is None:  # before the recording said anything about its link
-            window.status_label.setText(f"Reviewing {path.name}.")
-        _show_recorded_pacer(window.pacer_box, controller.pacer)
-
-    controller.session_reset.connect(moment_shown)
-    controller.pacer_changed.connect(lambda pacer: _show_recorded_pacer(window.pacer_box, pacer))
-
-    def rename(marker_id: int) -> None:
-        marker = next((m for m in review.markers if m.id == marker_id), None)
-        if marker is None or not is_session_file:
-            return
-        dialog = MarkerDialog(marker.label, marker.note, window)
-        dialog.accepted.connect(lambda: review.edit_marker(marker_id, dialog.label(), dialog.note()))
-        dialog.open()
-        window.marker_dialog = dialog  # reachable for tests
-
-    bar.rename_requested.connect(rename)
-    for action in window.appearance_actions.values():
-        action.triggered.connect(lambda _checked=False: bar.apply_appearance(window.appearance))
-
-    gui._attach_client_view(window, controller, None)
-    review.attach(controller)
-    window.review, window.review_bar = review, bar  # reachable for tests and menus
-    view = ReviewView(window, review, bar, controller)
+    window_kit.attach_client_view(window, controller, None)
+    view = ReviewView(window, mode.review, mode.bar, controller, mode)
     window.installEventFilter(_close_watch(view, window))  # a closed review stops its timers
     return view
 
@@ -209,13 +233,6 @@ def _close_watch(view: ReviewView, parent):
             return False
 
     return CloseWatch(parent)
-
-
-def _window_with(controller, settings):
-    from biofeedback.qt.main_window import MainWindow
-
-    return MainWindow(controller, settings)
-
 
 
 class _ReviewStore:
@@ -257,22 +274,3 @@ def _review_settings():
     from biofeedback.qt.settings import Settings
 
     return Settings(_ReviewStore(QSettings()))
-
-
-def _show_recorded_pacer(box, pacer) -> None:
-    """Let the (switched-off) pacer box show the pacer that ran at the playhead."""
-    from biofeedback.qt.widgets.session_controls import CUSTOM_KEY
-
-    box.enabled_box.blockSignals(True)
-    box.enabled_box.setChecked(pacer is not None)
-    box.enabled_box.blockSignals(False)
-    if pacer is not None:
-        box.apply(CUSTOM_KEY, pacer, emit=False)
-    else:
-        box.summary.setText("No pacer: breathing freely.")
-
-
-def _no_title():
-    from PySide6.QtWidgets import QWidget
-
-    return QWidget()

@@ -28,6 +28,7 @@ import numpy as np
 
 from biofeedback.core import artifacts, coherence, hrv
 from biofeedback.core.annotations import Marker, PhaseChange, Rating
+from biofeedback.core.blood_pressure import BloodPressureStory, tell
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import BloodPressure
 from biofeedback.core.summary import COHERENCE_STEP_S, analyze
@@ -109,6 +110,16 @@ class SessionSummary:
     phases: tuple[PhaseStats, ...] = ()
     utc_offset_min: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def blood_pressure_story(self) -> BloodPressureStory:
+        """The readings before and after, told calmly (:func:`core.blood_pressure.tell`); the
+        cuff's flags are not kept in a summary, so none are explained."""
+        readings = [
+            BloodPressure(r.t, r.systolic_mmhg, r.diastolic_mmhg, None, "mmHg", r.pulse_bpm, when=when)
+            for when, r in (("before", self.bp_before), ("after", self.bp_after))
+            if r is not None
+        ]
+        return tell(readings)
 
     @property
     def level_pct(self) -> dict[str, float]:

@@ -289,3 +289,42 @@ RF_HEADLINE_NONE = _("No rate can be recommended from this assessment")
 RF_RATE_CHOSEN = _("{rate:g} breaths per minute is now this person's own rate (\"Your rate\" in the pacer).")
 SUMMARY_AGAINST_BASELINE = _("In brackets: the change from the baseline, where you breathed as you liked.")
 SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are shown.")
+
+# ---- review in the window
+
+REVIEW_TITLE = _("Review")
+REVIEWING = _("Reviewing {name}.")
+REVIEWING_TITLE = _("Reviewing {name}")
+REVIEW_RECORDS_NOTHING = _("A review shows a recorded session; it records nothing new.")
+REVIEW_PACER = _("In review, the pacer is the one that ran when the session was recorded.")
+REVIEW_NO_MARKERS = _("Markers can be added to session files; this recording is plain RR text.")
+NO_PACER_RECORDED = _("No pacer: breathing freely.")
+BACK_TO_LIVE = _("Back to the live session")
+BACK_TO_LIVE_TIP = _("Leave the review; the live session shows again (Esc).")
+REVIEW_WAITS_FOR_SESSION = _(
+    "A session is running in the main window. Stop it first, then open this session to review it there."
+)
+REVIEW_OPENED = _("{name} is open for review in the main window.")
+
+# ---- the one-page report from the window
+
+REPORT_BUTTON = _("Report...")
+REPORT_TIP = _("Write this session's one-page report (PDF) to a file you choose.")
+REPORT_SAVED = _("The report was saved to {path}.")
+REPORT_NOT_SAVED = _("The report could not be written: {reason}")
+REPORT_DIALOG_TITLE = _("Save the session's report")
+
+# ---- guided protocols from the window
+
+FIND_MY_RATE = _("Find my breathing rate")
+GUIDED_SESSION = _("Guided session")
+GUIDED_MENU = _("Guided")
+GUIDED_TIP = _("Find your own breathing rate, or breathe through a guided session with a baseline, training and recovery.")
+PROTOCOL_NEEDS_LIVE = _("A guided protocol needs a live heartbeat: a strap or the demo, not a recording played back.")
+PROTOCOL_RESULT_TITLE = _("Guided protocol: the result")
+PROTOCOL_STOPPED_WITH_SESSION = _("The guided protocol stopped with the session. What was recorded is kept.")
+
+# ---- blood pressure in the session's flow
+
+TAKE_BLOOD_PRESSURE = _("Take &blood pressure...")
+TAKE_BLOOD_PRESSURE_TIP = _("Keep these answers, then take a blood-pressure reading from your cuff or type it in.")

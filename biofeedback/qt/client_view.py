@@ -76,6 +76,9 @@ class ClientView(QWidget):
         self.canvas = PacerView(theme_name, self)
         self.lamps = CueLamps(parent=self)
         self.reduced_motion = False
+        #: Gentle words under the picture when the signal is fine (a protocol's rest, how the
+        #: blood pressure changed): "" for none.
+        self.words = ""
         self._last_chime = -math.inf
         self.clear()
         self.setMinimumSize(480, 360)
@@ -120,6 +123,10 @@ class ClientView(QWidget):
         """The source's link state (``Status.state``; None: not known yet)."""
         self.link = state
 
+    def set_words(self, text: str) -> None:
+        """Gentle words to show under the picture ("" for none); what the signal needs says first."""
+        self.words = text
+
     # ---- preferences
 
     def set_theme(self, name: str) -> None:
@@ -142,6 +149,7 @@ class ClientView(QWidget):
         """Draw the moment ``now`` (session time, s) with the pacer at ``state`` (None: no pacer)."""
         condition = signal_condition(self.contact, self.link, self.last_beat_arrival, now)
         message, lost = SIGNAL_WORDS[condition], condition.lost
+        message = message or self.words
         if condition is SignalCondition.ENDED:  # a replay has ended: no pacer, the end in large words
             state, message = None, ""
             self.canvas.idle_words = words.REPLAY_OVER
@@ -417,6 +425,13 @@ class ClientLauncher:
         self.settings = settings
         self.audio = audio
         self.window: ClientWindow | None = None
+        self.words = ""
+
+    def set_words(self, text: str) -> None:
+        """Gentle words for the calm window (kept for it until it opens)."""
+        self.words = text
+        if self.window is not None:
+            self.window.view.set_words(text)
 
     def show(self, screen: int | None = None) -> ClientWindow:
         """Show the client view full screen on screen ``screen`` (None: in a window).
@@ -425,6 +440,7 @@ class ClientLauncher:
         """
         if self.window is None:
             self.window = open_client_window(self.controller, screen, self.settings, self.audio)
+            self.window.view.set_words(self.words)
             return self.window
         if screen is not None or not self.window.isVisible():
             self.window.show_on_screen(screen)

@@ -80,6 +80,8 @@ class HomeView(QWidget):
         "Use the demo" after the strap could not be used.
     person_change_requested()
         The person indicator was clicked (whose session this is).
+    protocol_requested(str)
+        "Guided": "assessment" (find my breathing rate) or "session" (a guided session).
     library_requested()
         "Sessions": the session library (shown once the app has one).
     clinic_requested()
@@ -94,6 +96,7 @@ class HomeView(QWidget):
     strap_picked = Signal(str, str)
     demo_requested = Signal()
     person_change_requested = Signal()
+    protocol_requested = Signal(str)
     library_requested = Signal()
     clinic_requested = Signal()
     goal_chosen = Signal(int)
@@ -125,6 +128,18 @@ class HomeView(QWidget):
         self.retry_button.clicked.connect(self.strap_requested)
         self.demo_button = QPushButton(words.USE_DEMO)
         self.demo_button.clicked.connect(self.demo_requested)
+        self.guided_button = QToolButton()  # quiet: a patient can run a protocol, nobody has to
+        self.guided_button.setObjectName("guided")
+        self.guided_button.setText(words.GUIDED_MENU)
+        self.guided_button.setToolTip(words.GUIDED_TIP)
+        self.guided_button.setAutoRaise(True)
+        self.guided_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        guided = QMenu(self.guided_button)
+        guided.setPalette(palette.calm_palette())
+        guided.addAction(words.FIND_MY_RATE).triggered.connect(lambda: self.protocol_requested.emit("assessment"))
+        guided.addAction(words.GUIDED_SESSION).triggered.connect(lambda: self.protocol_requested.emit("session"))
+        self.guided_button.setMenu(guided)
+        self.guided_button.hide()  # until the app can run guided protocols
         self.library_button = QPushButton(words.OPEN_LIBRARY)
         self.library_button.clicked.connect(self.library_requested)
         self.library_button.hide()  # until the app has a library to open
@@ -141,6 +156,7 @@ class HomeView(QWidget):
         for button in (self.connect_button, self.retry_button, self.demo_button):
             top.addWidget(button)
         top.addSpacing(16)
+        top.addWidget(self.guided_button)
         top.addWidget(self.library_button)
         top.addWidget(self.clinic_button)
 
@@ -208,6 +224,7 @@ class HomeView(QWidget):
         layout.addWidget(self.message_label)
 
         self.running = False
+        self._protocol_shown = False
         self.set_person("Me")
         self.show_session(False)
         self.show_strap(DeviceState())
@@ -224,6 +241,15 @@ class HomeView(QWidget):
 
     def set_library_available(self, available: bool) -> None:
         self.library_button.setVisible(available)
+
+    def set_protocols_available(self, available: bool) -> None:
+        self.guided_button.setVisible(available)
+
+    def show_protocol(self, text: str) -> None:
+        """A guided protocol's step and time left, in words ("" when none runs)."""
+        if text or self._protocol_shown:
+            self.message_label.setText(text)
+        self._protocol_shown = bool(text)
 
     def show_strap(self, state: DeviceState) -> None:
         mark, text = strap_words(state)

@@ -240,10 +240,13 @@ class LibraryWindow(QMainWindow):
         Review the session at this path.
     trends_requested(object)
         Show the trends of this person (or None: the person shown, or the first).
+    report_requested(object)
+        Write the one-page report of the session at this path.
     """
 
     review_requested = Signal(object)
     trends_requested = Signal(object)
+    report_requested = Signal(object)
 
     def __init__(self, library: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -307,10 +310,12 @@ class LibraryWindow(QMainWindow):
         self.tags_button.setToolTip("Tag the session, to find it again (T)")
         self.note_button = QPushButton("Note")
         self.note_button.setToolTip("Write a note about the session (N)")
+        self.report_button = QPushButton(words.REPORT_BUTTON)
+        self.report_button.setToolTip(words.REPORT_TIP + " (R)")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Move the session to the trash; you can undo it (Delete, then Ctrl+Z)")
         actions = QHBoxLayout()
-        for b in (self.review_button, self.summary_button, self.rename_button, self.tags_button, self.note_button):
+        for b in (self.review_button, self.summary_button, self.report_button, self.rename_button, self.tags_button, self.note_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
@@ -341,6 +346,7 @@ class LibraryWindow(QMainWindow):
 
         self.review_button.clicked.connect(self.review_selected)
         self.summary_button.clicked.connect(self.show_summary)
+        self.report_button.clicked.connect(self.report_selected)
         self.rename_button.clicked.connect(lambda: self.edit_details("title"))
         self.tags_button.clicked.connect(lambda: self.edit_details("tags"))
         self.note_button.clicked.connect(lambda: self.edit_details("note"))
@@ -355,6 +361,7 @@ class LibraryWindow(QMainWindow):
             (Qt.Key.Key_Return, self.review_selected),
             (Qt.Key.Key_Enter, self.review_selected),
             (Qt.Key.Key_S, self.show_summary),
+            (Qt.Key.Key_R, self.report_selected),
             (Qt.Key.Key_F2, lambda: self.edit_details("title")),
             (Qt.Key.Key_T, lambda: self.edit_details("tags")),
             (Qt.Key.Key_N, lambda: self.edit_details("note")),
@@ -434,7 +441,7 @@ class LibraryWindow(QMainWindow):
     def _enable_actions(self) -> None:
         e = self.selected_entry()
         readable = e is not None and e.readable
-        for b in (self.review_button, self.summary_button, self.rename_button, self.tags_button, self.note_button):
+        for b in (self.review_button, self.summary_button, self.report_button, self.rename_button, self.tags_button, self.note_button):
             b.setEnabled(readable)
         self.delete_button.setEnabled(e is not None)
 
@@ -445,6 +452,7 @@ class LibraryWindow(QMainWindow):
         for text, slot in (
             ("Review", self.review_selected),
             ("Summary", self.show_summary),
+            (words.REPORT_BUTTON, self.report_selected),
             ("Rename...", lambda: self.edit_details("title")),
             ("Tags...", lambda: self.edit_details("tags")),
             ("Note...", lambda: self.edit_details("note")),
@@ -459,6 +467,11 @@ class LibraryWindow(QMainWindow):
         e = self.selected_entry()
         if e is not None and e.readable:
             self.review_requested.emit(e.path)
+
+    def report_selected(self) -> None:
+        e = self.selected_entry()
+        if e is not None and e.readable:
+            self.report_requested.emit(e.path)
 
     def show_summary(self) -> None:
         e = self.selected_entry()

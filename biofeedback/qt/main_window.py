@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -29,10 +30,12 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QProgressBar,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -145,6 +148,8 @@ LABEL_STYLES: dict[str, tuple[float | None, bool, str]] = {
     "qualityValue": (None, False, "text"),
     "pacerSummary": (None, False, "text_dim"),
     "recordIndicator": (10.5, True, "heart_rate"),
+    "protocolHeader": (12.0, False, "text"),
+    "protocolHeaderTime": (None, False, "text_dim"),
 }
 
 
@@ -241,7 +246,11 @@ class MainWindow(QMainWindow):
     library_requested()
         The person asked for the session library (offered once :meth:`set_library_available`).
     person_change_requested()
-        The person indicator on the home screen was clicked.
+        The person indicator (on the home screen or in the clinic view's header) was clicked;
+        :meth:`person_menu_anchor` says where to open a choice of people.
+    protocol_requested(str)
+        A guided protocol was asked for from the menu or the home screen: "assessment" (find my
+        breathing rate) or "session" (a guided session).
     recording_chosen(str)
         A recording picked with Session > Open a recording.
     mode_changed(str)
@@ -256,6 +265,7 @@ class MainWindow(QMainWindow):
     client_preferences_changed = Signal()
     library_requested = Signal()
     person_change_requested = Signal()
+    protocol_requested = Signal(str)
     recording_chosen = Signal(str)
     mode_changed = Signal(str)
 
@@ -279,6 +289,13 @@ class MainWindow(QMainWindow):
         self._first_status = True
         #: Where Open a recording starts looking (the app sets the sessions folder).
         self.recordings_folder = ""
+        #: What the status bar says after a reset while the session's source has said nothing
+        #: ("Reviewing NAME." in review).
+        self.idle_status = ""
+        #: The review docked in this window, if any (see :meth:`enter_review`).
+        self.review_bar: QWidget | None = None
+        self._review_dock: QDockWidget | None = None
+        self._before_review: dict = {}
         self.mode = ""
 
         self.home = HomeView()
@@ -321,8 +338,15 @@ class MainWindow(QMainWindow):
         self.session_time_label.setObjectName("sessionTime")
         self.session_time_label.setToolTip("Time since this session began (the demo's or the recording's clock).")
         self.controls = SessionControls()
+        self.person_button = QToolButton()
+        self.person_button.setObjectName("clinicPerson")
+        self.person_button.setAutoRaise(True)
+        self.person_button.setToolTip(words.PERSON_TIP)
+        self.person_button.setEnabled(False)  # until the app can change whose session it is
         header = QHBoxLayout()
         header.setContentsMargins(12, 6, 12, 2)
+        header.addWidget(self.person_button)
+        header.addSpacing(6)
         header.addWidget(self.hr_label)
         header.addSpacing(18)
         header.addWidget(self.phase_label)
@@ -343,6 +367,23 @@ class MainWindow(QMainWindow):
         self.notice_label.setMargin(8)
         self.notice_label.setVisible(False)
         self.marker_editor = MarkerEditor()
+        # a guided protocol's step, progress and time left, across the view while one runs
+        self.protocol_label = QLabel("")
+        self.protocol_label.setObjectName("protocolHeader")
+        self.protocol_progress = QProgressBar()
+        self.protocol_progress.setRange(0, 1000)
+        self.protocol_progress.setTextVisible(False)
+        self.protocol_progress.setFixedWidth(180)
+        self.protocol_time = QLabel("")
+        self.protocol_time.setObjectName("protocolHeaderTime")
+        self.protocol_strip = QWidget()
+        self.protocol_strip.setObjectName("protocolStrip")
+        strip = QHBoxLayout(self.protocol_strip)
+        strip.setContentsMargins(12, 0, 12, 2)
+        strip.addWidget(self.protocol_label, 1)
+        strip.addWidget(self.protocol_progress)
+        strip.addWidget(self.protocol_time)
+        self.protocol_strip.setVisible(False)
 
         # ---- plots
         self.hr_plot = HeartRatePlot()
@@ -375,6 +416,10 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(6)
         side_layout.addLayout(self.device_area)  # first: connecting the strap is the first step
         side_layout.addWidget(self.pacer_box)
+        #: Where the guided-protocol panel goes (the app builds it): beside the pacer it drives.
+        self.protocol_area = QVBoxLayout()
+        self.protocol_area.setContentsMargins(0, 0, 0, 0)
+        side_layout.addLayout(self.protocol_area)
         side_layout.addWidget(self.metrics_panel)
         side_layout.addWidget(self.quality_panel)
         side_layout.addStretch(1)
@@ -399,6 +444,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
+        layout.addWidget(self.protocol_strip)
         layout.addWidget(self.marker_editor)
         layout.addWidget(self.notice_label)
         layout.addWidget(splitter, 1)
@@ -436,6 +482,12 @@ class MainWindow(QMainWindow):
         self.library_action = QAction(f"{words.OPEN_LIBRARY}...", self, shortcut=QKeySequence("Ctrl+L"))
         self.library_action.triggered.connect(self.library_requested)
         self.library_action.setVisible(False)  # until the app has a library to open
+        self.assessment_action = QAction(f"{words.FIND_MY_RATE}...", self)
+        self.assessment_action.triggered.connect(lambda: self.protocol_requested.emit("assessment"))
+        self.guided_action = QAction(f"{words.GUIDED_SESSION}...", self)
+        self.guided_action.triggered.connect(lambda: self.protocol_requested.emit("session"))
+        for action in (self.assessment_action, self.guided_action):
+            action.setVisible(False)  # until the app can run guided protocols
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for action in (self.record_action, self.marker_action, self.edit_markers_action):
@@ -443,6 +495,9 @@ class MainWindow(QMainWindow):
         session.addSeparator()
         session.addAction(self.open_action)
         session.addAction(self.library_action)
+        session.addSeparator()
+        session.addAction(self.assessment_action)
+        session.addAction(self.guided_action)
         session.addSeparator()
         session.addAction(quit_action)
         self.addActions([self.record_action, self.marker_action, self.edit_markers_action, self.open_action, quit_action])
@@ -518,6 +573,8 @@ class MainWindow(QMainWindow):
         self.home.clinic_requested.connect(lambda: self.set_mode("clinic"))
         self.home.library_requested.connect(self.library_requested)
         self.home.person_change_requested.connect(self.person_change_requested)
+        self.person_button.clicked.connect(self.person_change_requested)
+        self.home.protocol_requested.connect(self.protocol_requested)
         self.home.goal_chosen.connect(self._goal_chosen)
         if default_flow:
             self.session_start_requested.connect(self.begin_session)
@@ -535,6 +592,7 @@ class MainWindow(QMainWindow):
         c.beats_added.connect(self._on_beats)
         c.marker_added.connect(self._on_marker)
         c.marker_edited.connect(self._on_marker_edited)
+        c.phase_entered.connect(self._on_phase)
         c.pacer_changed.connect(self._on_pacer)
         c.metrics_updated.connect(self.on_metrics)
         c.source_changed_to.connect(self._on_source)
@@ -637,9 +695,134 @@ class MainWindow(QMainWindow):
         self.library_action.setVisible(available)
 
     def set_person(self, alias: str) -> None:
-        """Whose sessions these are from now on (an alias); the next session file says so."""
-        self.controller.core.person = alias
+        """Whose sessions these are from now on (an alias): the live session's next file says so,
+        and the home screen and the clinic view's header show it."""
+        self.controller.live_core.person = alias
         self.home.set_person(alias)
+        self.person_button.setText(f"◍ {alias}")
+
+    def set_person_changeable(self, changeable: bool) -> None:
+        """Let the person indicators ask for a change (once the app can choose between people)."""
+        self.home.set_person_changeable(changeable)
+        self.person_button.setEnabled(changeable and not self.reviewing)
+
+    def person_menu_anchor(self):
+        """Where a choice of people opens: under the person indicator of the screen shown (global px)."""
+        button = self.home.person_button if self.mode == "home" else self.person_button
+        return button.mapToGlobal(button.rect().bottomLeft())
+
+    def set_protocols_available(self, available: bool) -> None:
+        """Offer the guided protocols in the Session menu and on the home screen."""
+        self.assessment_action.setVisible(available)
+        self.guided_action.setVisible(available)
+        self.home.set_protocols_available(available)
+
+    def show_protocol(self, state) -> None:
+        """A guided protocol's :class:`~biofeedback.core.protocol.ProtocolState` (None: none runs):
+        its step, progress and time left in the clinic view's header, and in words at home."""
+        if state is None or state.finished:
+            self.protocol_strip.setVisible(False)
+            self.home.show_protocol("")
+            return
+        if state.steps:
+            step = words.PROTOCOL_STEP.format(step=state.step, steps=state.steps, label=state.label)
+        else:
+            step = state.label
+        if state.paused:
+            left = words.PROTOCOL_PAUSED_LEFT.format(total=clock_text(state.time_left_s))
+        else:
+            left = words.PROTOCOL_TIME_LEFT.format(step=clock_text(math.ceil(state.step_left_s - 1e-6)), total=clock_text(math.ceil(state.time_left_s - 1e-6)))
+        self.protocol_label.setText(step)
+        self.protocol_progress.setValue(int(round(1000 * state.fraction)))
+        self.protocol_time.setText(left)
+        self.protocol_strip.setVisible(True)
+        self.home.show_protocol(f"{step} · {left}")
+
+    def say(self, text: str) -> None:
+        """A sentence for the person: under the home screen's button, and in the status bar."""
+        self._say(text)
+
+    # ---- review: a recorded session shown in this window
+
+    @property
+    def reviewing(self) -> bool:
+        return self.review_bar is not None
+
+    def enter_review(self, bar: QWidget, title: str, markers_editable: bool = True) -> None:
+        """Show a recorded session here: the clinic view with ``bar`` (the review's overview and
+        transport, whose keys it installs: Space plays and pauses) docked under the plots.
+
+        What a review cannot do is switched off: recording, the pacer box (it shows the pacer
+        that ran at the playhead), the strap, guided protocols, opening a recording, another
+        screen or person. The controller already shows the review's core; :meth:`leave_review`
+        puts everything back."""
+        if self.reviewing:
+            self.leave_review()
+        self._before_review = {"mode": self.mode, "minimum": self.minimumSize()}
+        self.set_mode("clinic", remember=False)
+        self.controls.home_button.hide()
+        for action in (*self.mode_actions.values(), self.record_action, self.open_action, self.assessment_action, self.guided_action):
+            action.setEnabled(False)
+        self.record_action.setShortcut(QKeySequence())  # Space plays and pauses here
+        self.controls.record_button.setEnabled(False)
+        self.controls.record_button.setToolTip(words.REVIEW_RECORDS_NOTHING)
+        self.pacer_box.setEnabled(False)
+        self.pacer_box.setToolTip(words.REVIEW_PACER)
+        self.person_button.setEnabled(False)
+        for area in (self.device_area, self.protocol_area):
+            for i in range(area.count()):
+                widget = area.itemAt(i).widget()
+                if widget is not None:
+                    widget.setVisible(False)
+        for control in (self.marker_action, self.controls.marker_button):
+            control.setEnabled(markers_editable)
+        self.controls.marker_button.setToolTip("" if markers_editable else words.REVIEW_NO_MARKERS)
+        dock = QDockWidget(words.REVIEW_TITLE, self)
+        dock.setObjectName("reviewDock")
+        dock.setWidget(bar)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        dock.setTitleBarWidget(QWidget())
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.show()  # a window already shown does not show a dock added to it by itself
+        self.review_bar, self._review_dock = bar, dock
+        if hasattr(bar, "install_keys"):
+            bar.install_keys(self)
+        if hasattr(bar, "apply_appearance"):
+            bar.apply_appearance(self.appearance)
+        self.setWindowTitle(title)
+        self.pacer_box.show_pacer(self.controller.pacer)
+
+    def leave_review(self) -> None:
+        """Back from a review: the bar goes, and what it switched off comes back."""
+        bar, dock = self.review_bar, self._review_dock
+        if bar is None:
+            return
+        if hasattr(bar, "uninstall_keys"):
+            bar.uninstall_keys()
+        self.removeDockWidget(dock)
+        dock.deleteLater()
+        self.review_bar = self._review_dock = None
+        self.idle_status = ""
+        self.controls.home_button.show()
+        for action in (*self.mode_actions.values(), self.record_action, self.open_action, self.assessment_action, self.guided_action, self.marker_action):
+            action.setEnabled(True)
+        self.record_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        self.controls.record_button.setEnabled(True)
+        self.controls.record_button.setToolTip("")
+        self.controls.marker_button.setEnabled(True)
+        self.controls.marker_button.setToolTip("")
+        self.pacer_box.end_showing()
+        self.pacer_box.setEnabled(True)
+        self.pacer_box.setToolTip("")
+        self.person_button.setEnabled(self.home.person_button.isEnabled())
+        for area in (self.device_area, self.protocol_area):
+            for i in range(area.count()):
+                widget = area.itemAt(i).widget()
+                if widget is not None:
+                    widget.setVisible(True)
+        before = self._before_review
+        self.setMinimumSize(before.get("minimum", self.minimumSize()))
+        self.set_mode(before.get("mode", self.mode), remember=False)
 
     def ask_for_recording(self) -> None:
         """Session > Open a recording: a file from the sessions folder replaces the session."""
@@ -661,7 +844,9 @@ class MainWindow(QMainWindow):
     def begin_session(self) -> None:
         """Start the session: the timer, and the file unless it is practice with the demo at home."""
         c = self.controller
-        if self.timer.running:
+        if self.timer.running:  # the file began it (the questions before it are in its time)
+            if c.recording:
+                self._say(words.SESSION_STARTED_AT_HOME, home_only=True)
             return
         self._practice = self.mode == "home" and not saved_from_home(c.source)
         self.timer.start(c.now())
@@ -784,6 +969,12 @@ class MainWindow(QMainWindow):
         if pacer is None:
             self.phase_label.setText(words.BREATHING_FREELY)
         self.metrics_panel.set_pacer_on(pacer is not None)
+        if self.reviewing:  # the (switched-off) box shows the pacer that ran at the playhead
+            self.pacer_box.show_pacer(pacer)
+
+    def _on_phase(self, phase) -> None:
+        """A guided protocol's phase began: a labelled line on the heart-rate plot."""
+        self.hr_plot.add_marker(phase.t, phase.label)
 
     def _on_source(self, info: SourceInfo | None) -> None:
         """A new source: a recording brings its own pacer; a live source follows the box again."""
@@ -795,18 +986,23 @@ class MainWindow(QMainWindow):
             self.controller.set_pacer(self.pacer_box.chosen())
 
     def _on_reset(self) -> None:
-        """The session starts afresh (a recording opened): nothing of the old one stays on screen."""
-        self._metrics = None
-        self._stale.clear()
-        self.hr_plot.clear_markers()
-        self.marker_editor.set_markers([])
+        """The controller shows another moment or another session (a recording opened in place
+        of the running one, a seek in review, a review opened or left): nothing of what was shown
+        stays on screen, and what the controller already knows of the new one is shown at once."""
+        c = self.controller
+        self._metrics = c.metrics
+        self._stale = set(METRIC_VIEWS) if c.metrics is not None else set()
+        self.hr_plot.set_markers(c.markers)
+        self.marker_editor.set_markers(c.markers)
         self.spectrum_plot.set_spectrum(None, None)
         self.metrics_panel.show_metrics(None)
         self.quality_panel.clear()
+        self.quality_panel.show_delay(c.beat_latency_s)
         self.hr_label.setText("-- bpm")
         self.notice_label.setVisible(False)
-        self.status_label.setText("")
-        self.beats_label.setText(beats_text(0))
+        self.status_label.setText(self.idle_status if c.status is None else "")
+        self.beats_label.setText(beats_text(c.beat_count))
+        self._on_pacer(c.pacer)
         self.redraw()
 
     def _on_ended(self) -> None:
@@ -914,6 +1110,7 @@ class MainWindow(QMainWindow):
             self.coherence_plot.set_series(*self.controller.coherence_series(since, TREND_POINTS), now)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.pacer_box.save_settings(self.settings)
+        if not self.reviewing:  # in review the box shows the recorded pacer, not the person's choice
+            self.pacer_box.save_settings(self.settings)
         self.display_timer.stop()
         super().closeEvent(event)

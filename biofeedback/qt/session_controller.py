@@ -111,6 +111,9 @@ class SessionController(QObject):
         self.clock = clock
         self.core = core if core is not None else SessionCore()
         self.core.listener = _SignalRelay(self)
+        #: The core and clock the live source feeds (the source's events go there even while
+        #: another session is shown, e.g. a review in the same window).
+        self.live_core, self.live_clock = self.core, clock
         self._tick_timer = QTimer(self)
         self._tick_timer.timeout.connect(self.tick)
         self._tick_timer.start(TICK_MS)
@@ -118,7 +121,10 @@ class SessionController(QObject):
     def use_core(self, core: SessionCore, clock: SessionClock | None = None) -> None:
         """Show another session from now on (a recording opened for review in the same window,
         and the live session again after it): its signals come from ``core``, its time from
-        ``clock``. Widgets hear ``session_reset`` and draw the new session."""
+        ``clock``. Widgets hear ``session_reset`` and draw the new session.
+
+        The live source goes on feeding :attr:`live_core` meanwhile, unseen, so the live session
+        is there, up to date, when it is shown again."""
         self.core.listener = SessionListener()
         self.core = core
         if clock is not None:
@@ -129,15 +135,15 @@ class SessionController(QObject):
     # ---- inputs
 
     def on_event(self, event: SourceEvent) -> None:
-        """Slot for :attr:`SourceBridge.event_received`."""
-        self.core.on_event(event, self.clock.now())
+        """Slot for :attr:`SourceBridge.event_received`: to the live session."""
+        self.live_core.on_event(event, self.live_clock.now())
 
     def on_failed(self, message: str) -> None:
         """Slot for :attr:`SourceBridge.failed`."""
-        self.core.on_failed(message, self.clock.now())
+        self.live_core.on_failed(message, self.live_clock.now())
 
     def source_started(self, info: SourceInfo, keep_recording: bool | None = None) -> None:
-        self.core.source_started(info, self.clock.now(), keep_recording=keep_recording)
+        self.live_core.source_started(info, self.live_clock.now(), keep_recording=keep_recording)
 
     def set_pacer(self, settings: PacerSettings | None) -> None:
         """Change the pacer; a new breath starts now."""
@@ -169,8 +175,8 @@ class SessionController(QObject):
         return self.core.stop_recording(self.clock.now())
 
     def reset(self, source: SourceInfo | None = None) -> None:
-        """Start afresh (plots, beats, status, annotations cleared; the file closed)."""
-        self.core.reset(self.clock.now(), source)
+        """Start the live session afresh (plots, beats, status, annotations cleared; the file closed)."""
+        self.live_core.reset(self.live_clock.now(), source)
 
     @property
     def ended(self) -> bool:
@@ -186,12 +192,21 @@ class SessionController(QObject):
         """A session file is being written, or waits for the strap's first sample."""
         return self.core.recording or self.core.recording_pending
 
+    @property
+    def showing_live(self) -> bool:
+        """The live session is the one shown (not a review)."""
+        return self.core is self.live_core
+
     def tick(self) -> None:
         self.core.tick(self.clock.now())
+        if self.live_core is not self.core:
+            self.live_core.tick(self.live_clock.now())
 
     def close(self) -> None:
         self._tick_timer.stop()
         self.core.close(self.clock.now())
+        if self.live_core is not self.core:
+            self.live_core.close(self.live_clock.now())
 
     # ---- state, for widgets
 

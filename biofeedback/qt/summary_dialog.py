@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from biofeedback.core.annotations import MOODS
+from biofeedback.core.blood_pressure import BloodPressureStory
 from biofeedback.core.session_summary import LEVELS, SessionSummary
 from biofeedback.qt import palette
+from biofeedback.qt.widgets.blood_pressure import BloodPressureSummary
 
 NOT_KNOWN = "—"
 
@@ -155,6 +157,8 @@ class SummaryView(QWidget):
         layout.addLayout(self.grid)
         layout.addWidget(_heading("How you felt"))
         layout.addLayout(self.feelings)
+        self.blood_pressure = BloodPressureSummary()
+        layout.addWidget(self.blood_pressure)
         self.markers_heading = _heading("Markers")
         layout.addWidget(self.markers_heading)
         layout.addWidget(self.markers)
@@ -163,8 +167,13 @@ class SummaryView(QWidget):
         #: The texts shown, by name, for tests and for reading aloud.
         self.texts: dict[str, str] = {}
 
-    def show_summary(self, s: SessionSummary) -> None:
+    def show_summary(self, s: SessionSummary, blood_pressure: BloodPressureStory | None = None) -> None:
+        """Lay ``s`` out; ``blood_pressure``: the session's readings told calmly (default: told
+        from the summary's own before and after, without the cuff's flags)."""
         self.texts = {}
+        story = blood_pressure if blood_pressure is not None else s.blood_pressure_story()
+        self.blood_pressure.show_story(story)
+        self.texts["blood pressure"] = story.sentence
         self.title.setText((f"{s.person} · " if s.person else "") + f"a session of {duration_words(s.duration_s)}")
         self.when.setText(started_text(s))
         self.levels.set_levels(s.level_s)
@@ -254,11 +263,11 @@ class SummaryDialog(QDialog):
 
     review_requested = Signal()
 
-    def __init__(self, summary: SessionSummary, can_review: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(self, summary: SessionSummary, can_review: bool = True, parent: QWidget | None = None, blood_pressure: BloodPressureStory | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Session summary")
         self.view = SummaryView()
-        self.view.show_summary(summary)
+        self.view.show_summary(summary, blood_pressure)
         scroll = QScrollArea()
         scroll.setWidget(self.view)
         scroll.setWidgetResizable(True)

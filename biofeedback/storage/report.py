@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -271,3 +272,15 @@ def _blood_pressure(data) -> list[Rating]:
         pulse = f", pulse {r.pulse_bpm:.0f}/min" if getattr(r, "pulse_bpm", None) else ""
         out.append(Rating(_clock(float(r.t)), f"{sys_:.0f}/{dia:.0f} mmHg{pulse}"))
     return out
+
+
+def report_path(folder: Path, session: Path, suffix: str = ".pdf") -> Path:
+    """Where a session's report goes unless the person says otherwise: in ``folder``, named after
+    the session, never an existing file (``NAME report.pdf``, then ``NAME report (2).pdf``, ...)."""
+    folder, stem = Path(folder), f"{Path(session).stem} report"
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate

@@ -60,6 +60,7 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from biofeedback.app import gui, make_source
+    from biofeedback.app import window as window_kit
     from biofeedback.app.session import make_core
     from biofeedback.core import words
     from biofeedback.qt.devices import MemoryStrapStore
@@ -68,12 +69,12 @@ def main() -> int:
     from biofeedback.qt.settings import MemoryStore, Settings
     from biofeedback.sources.clock import SessionClock
 
-    app = gui._qt_application()
+    app = window_kit.qt_application()
     clock = SessionClock(20.0)
     controller = SessionController(clock, make_core(20.0))
     window = MainWindow(controller, Settings(MemoryStore({"window/mode": mode, "supervisor/appearance": appearance})))
     runner = gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())
-    gui._attach_client_view(window, controller, None)
+    window_kit.attach_client_view(window, controller, None)
     window.set_library_available(True)  # the place kept for the session library, taken
     window.show()
     runner.switch(make_source("demo"), keep_recording=False)

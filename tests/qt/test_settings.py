@@ -24,7 +24,7 @@ def qsettings(path: str) -> QSettings:
 def test_schema_lists_every_persisted_group_once():
     keys = [s.key for s in SCHEMA]
     assert len(keys) == len(set(keys))
-    assert {s.group for s in SCHEMA} == {"pacer", "client", "audio", "supervisor", "window", "home"}
+    assert {s.group for s in SCHEMA} == {"pacer", "client", "audio", "supervisor", "window", "home", "session"}
     for s in SCHEMA:  # every default is valid under its own rules
         assert s.parse(s.default) == s.default
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from biofeedback.core import words
 from biofeedback.core.annotations import MOODS, SCALE_MAX, SCALE_MIN
 from biofeedback.qt import palette
 
@@ -227,7 +228,16 @@ class RatingDialog(QDialog):
         self.done_button.setToolTip("Keep these answers (Enter); a question left open counts as skipped")
         self.skip_button.clicked.connect(self.reject)
         self.done_button.clicked.connect(self.accept)
+        #: "Take blood pressure...": Done, then a reading (offered by :meth:`offer_blood_pressure`).
+        self.pressure_button = QPushButton(words.TAKE_BLOOD_PRESSURE)
+        self.pressure_button.setToolTip(words.TAKE_BLOOD_PRESSURE_TIP)
+        self.pressure_button.setAutoDefault(False)
+        self.pressure_button.clicked.connect(self._done_then_pressure)
+        self.pressure_button.hide()
+        #: The person asked for a blood-pressure reading after answering.
+        self.wants_blood_pressure = False
         buttons = QHBoxLayout()
+        buttons.addWidget(self.pressure_button)
         buttons.addStretch(1)
         buttons.addWidget(self.skip_button)
         buttons.addWidget(self.done_button)
@@ -236,7 +246,16 @@ class RatingDialog(QDialog):
         self.setTabOrder(self.stress, self.mood)
         self.setTabOrder(self.mood, self.skip_button)
         self.setTabOrder(self.skip_button, self.done_button)
+        self.setTabOrder(self.done_button, self.pressure_button)
         self.pain.setFocus()
+
+    def offer_blood_pressure(self, offered: bool = True) -> None:
+        """Offer "Take blood pressure..." beside Skip and Done (Alt+B from the keyboard)."""
+        self.pressure_button.setVisible(offered)
+
+    def _done_then_pressure(self) -> None:
+        self.wants_blood_pressure = True
+        self.accept()
 
     def answers(self) -> tuple[int | None, int | None, int | None]:
         return self.pain.value, self.stress.value, self.mood.value

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from biofeedback.core import words
 from biofeedback.core.review import SPEEDS, Overview
 from biofeedback.qt import palette
 
@@ -338,6 +339,10 @@ class ReviewBar(QWidget):
     start_requested(), end_requested(), slower_requested(), faster_requested()
     rename_requested(int)
         Rename the marker with this id.
+    report_requested()
+        Write the session's one-page report.
+    back_requested()
+        Leave the review for the live session (offered with :meth:`offer_back`).
     """
 
     seek_requested = Signal(float)
@@ -351,6 +356,8 @@ class ReviewBar(QWidget):
     slower_requested = Signal()
     faster_requested = Signal()
     rename_requested = Signal(int)
+    report_requested = Signal()
+    back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -408,7 +415,13 @@ class ReviewBar(QWidget):
         transport.addWidget(QLabel("Speed"))
         transport.addWidget(self.speed_box)
         transport.addWidget(self.markers_button)
+        self.report_button = button(words.REPORT_BUTTON, words.REPORT_TIP, self.report_requested)
+        transport.addWidget(self.report_button)
         transport.addWidget(self.hint, 1)
+        self.live_button = button(words.BACK_TO_LIVE, words.BACK_TO_LIVE_TIP, self.back_requested)
+        self.live_button.setObjectName("reviewBackToLive")
+        self.live_button.hide()  # a review opened in the live session's window offers the way back
+        transport.addWidget(self.live_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(2)
@@ -434,12 +447,25 @@ class ReviewBar(QWidget):
             (Qt.Key.Key_PageDown, self.next_marker_requested.emit),
             (Qt.Key.Key_Comma, self.previous_marker_requested.emit),
             (Qt.Key.Key_Period, self.next_marker_requested.emit),
+            (Qt.Key.Key_Escape, lambda: self.live_button.isVisible() and self.back_requested.emit()),
         ]
         for key, slot in keys:
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
+
+    def uninstall_keys(self) -> None:
+        """Take the review keys away from the window again (the review is left)."""
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.setParent(None)
+            shortcut.deleteLater()
+        self._shortcuts = []
+
+    def offer_back(self, offered: bool = True) -> None:
+        """Show "Back to the live session" (a review in the window of a live session)."""
+        self.live_button.setVisible(offered)
 
     # ---- what the controller says
 

@@ -95,6 +95,8 @@ class PacerSettingsBox(QGroupBox):
 
         self._presets: tuple[Preset, ...] = ()
         self.settings: PacerSettings | None = None
+        #: The person's choice while another pacer is only shown (:meth:`show_pacer`).
+        self._kept: tuple[str, PacerSettings | None, bool] | None = None
         self.set_presets(presets(assessed_bpm))
         self.preset_box.currentIndexChanged.connect(self._preset_picked)
         for box in (self.rate_box, self.ratio_box, self.hold_in_box, self.hold_out_box):
@@ -213,6 +215,32 @@ class PacerSettingsBox(QGroupBox):
     def chosen(self) -> PacerSettings | None:
         """The pattern this box stands for now (None: the pacer is switched off)."""
         return self.settings if self.enabled_box.isChecked() else None
+
+    def show_pacer(self, pacer: PacerSettings | None) -> None:
+        """Show ``pacer`` without choosing it (a review shows the pacer that ran at the playhead);
+        :meth:`end_showing` brings back the person's own choice."""
+        if self._kept is None:
+            self._kept = (self.preset_key() or CUSTOM_KEY, self.settings, self.enabled_box.isChecked())
+        self.enabled_box.blockSignals(True)
+        self.enabled_box.setChecked(pacer is not None)
+        self.enabled_box.blockSignals(False)
+        if pacer is not None:
+            self.apply(CUSTOM_KEY, pacer, emit=False)
+        else:
+            self.summary.setText(words.NO_PACER_RECORDED)
+
+    def end_showing(self) -> None:
+        """Show the person's own choice again after :meth:`show_pacer`."""
+        if self._kept is None:
+            return
+        key, settings, on = self._kept
+        self._kept = None
+        self.enabled_box.blockSignals(True)
+        self.enabled_box.setChecked(on)
+        self.enabled_box.blockSignals(False)
+        self._enable_fields(on)
+        if settings is not None:
+            self.apply(key, settings, emit=False)
 
     def show_recorded_pacer(self, recorded: bool) -> None:
         """While a recording plays, its own pacer guides: the box steps aside and says so."""
