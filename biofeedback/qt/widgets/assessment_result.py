@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableWidgetItem, QVBoxLayout, QWidget
 
 from biofeedback.core import words
 from biofeedback.core.assessment import Assessment, BlockCriteria
-
-#: Space added to each column beyond its contents, px.
-COLUMN_PADDING_PX = 14
+from biofeedback.qt.widgets.result_table import ResultTable, headline_label
 
 #: The table's columns: header, tooltip, and how a block's value is written.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -72,28 +70,12 @@ class AssessmentResultView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.headline = QLabel("")
+        self.headline = headline_label()
         self.headline.setObjectName("assessmentHeadline")
-        font = QFont(self.headline.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.headline.setFont(font)
-        self.headline.setWordWrap(True)
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
         self.reason.setObjectName("assessmentReason")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for i, (_, tip) in enumerate(COLUMNS):
-            self.table.horizontalHeaderItem(i).setToolTip(tip)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table = ResultTable(COLUMNS)
         self.use_button = QPushButton("Use this rate")
         self.use_button.setToolTip("Make the recommended rate this person's own pacer preset (\"Your rate\").")
         self.runner_up_button = QPushButton("Use the runner-up")
@@ -149,13 +131,7 @@ class AssessmentResultView(QWidget):
                     bold.setBold(True)
                     item.setFont(bold)
                 self.table.setItem(r, col, item)
-        self.table.resizeColumnsToContents()
-        for col in range(self.table.columnCount()):  # breathing room between the numbers
-            self.table.setColumnWidth(col, self.table.columnWidth(col) + COLUMN_PADDING_PX)
-        self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().sizeHint().height() + sum(self.table.rowHeight(r) for r in range(len(rows))) + 2 * self.table.frameWidth()
-        self.table.setFixedHeight(height)
-        self.table.setMinimumWidth(min(sum(self.table.columnWidth(c) for c in range(self.table.columnCount())) + 2 * self.table.frameWidth(), 1000))
+        self.table.fit()
 
     def _choose(self, bpm: float | None) -> None:
         if bpm is None:

@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from biofeedback.core import words
 from biofeedback.core.assessment import PhaseStats, describe_session
-
-#: Space added to each column beyond its contents, px.
-COLUMN_PADDING_PX = 14
+from biofeedback.qt.widgets.result_table import ResultTable, headline_label
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Phase", "The part of the session."),
@@ -52,27 +49,13 @@ class PhaseSummaryView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.headline = QLabel("")
-        font = QFont(self.headline.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.headline.setFont(font)
+        self.headline = headline_label()
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.story = QLabel("")
         self.story.setWordWrap(True)
         self.story.setObjectName("sessionStory")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([c[0] for c in COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for i, (_, tip) in enumerate(COLUMNS):
-            self.table.horizontalHeaderItem(i).setToolTip(tip)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = ResultTable(COLUMNS)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.story)
@@ -96,10 +79,4 @@ class PhaseSummaryView(QWidget):
                 align = Qt.AlignmentFlag.AlignLeft if col == 0 else Qt.AlignmentFlag.AlignRight
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
-        self.table.resizeColumnsToContents()
-        for col in range(self.table.columnCount()):  # breathing room between the numbers
-            self.table.setColumnWidth(col, self.table.columnWidth(col) + COLUMN_PADDING_PX)
-        self.table.resizeRowsToContents()
-        height = self.table.horizontalHeader().sizeHint().height() + sum(self.table.rowHeight(r) for r in range(len(stats))) + 2 * self.table.frameWidth()
-        self.table.setFixedHeight(height)
-        self.table.setMinimumWidth(min(sum(self.table.columnWidth(c) for c in range(self.table.columnCount())) + 2 * self.table.frameWidth(), 1000))
+        self.table.fit()
