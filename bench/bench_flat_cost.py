@@ -30,16 +30,15 @@ import gc
 import os
 import sys
 import tempfile
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = tempfile.mkdtemp(prefix="bench-flat-")
 for _var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
     os.environ[_var] = _HOME  # nothing of the bench lands in the user's folders
 
+import bench_frames as frames  # noqa: E402  (beside this file)
 import numpy as np  # noqa: E402
 
-FRAME_HZ = 60
 #: A measurement is "flat" when its CPU is within this factor of the first measurement after the
 #: plots' windows have filled (the trend's 10 minutes), and its p99 frame within this factor too.
 FLAT_FACTOR = 1.25
@@ -48,25 +47,9 @@ MARKER_EVERY_S = 300.0
 
 
 def drive(app, seconds: float, frame) -> dict[str, float]:
-    """Call ``frame(i)`` then ``processEvents()`` at 60 Hz for ``seconds``; time every frame."""
-    period = 1.0 / FRAME_HZ
-    n = int(seconds * FRAME_HZ)
-    wall = np.empty(n)
-    thread_cpu = np.empty(n)
+    """bench_frames' 60 Hz loop (``frame(i)`` then ``processEvents()``), summed up for this table."""
     gc.collect()
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    deadline = wall0
-    for i in range(n):
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        frame(i)
-        app.processEvents()
-        wall[i] = time.perf_counter() - start
-        thread_cpu[i] = time.thread_time() - start_cpu
-        deadline += period
-        pause = deadline - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-    cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    wall, thread_cpu, _heavy, cpu = frames.drive(app, seconds, frame)
     ms, cpu_ms = wall * 1000.0, thread_cpu * 1000.0
     return {
         "cpu_pct": 100.0 * cpu,
@@ -120,7 +103,7 @@ def session(app, views: str, minutes: list[float], window_s: float) -> list[dict
     follow_pacer(source, controller.core)
     notifications = source.notification_times()
     pending = [next(notifications)]
-    every = FRAME_HZ // DISPLAY_HZ
+    every = frames.FRAME_HZ // DISPLAY_HZ
     home_feed = window.home.feed
 
     def frame(i: int) -> None:
@@ -190,7 +173,7 @@ def main() -> int:
     from biofeedback.app import window as window_kit
 
     app = window_kit.qt_application()
-    print(f"{FRAME_HZ} Hz frame loop on {app.platformName()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"{frames.FRAME_HZ} Hz frame loop on {app.platformName()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
     base = baseline(app, args.baseline_s)
     print(
         f"  baseline: an empty window | CPU {base['cpu_pct']:5.1f} % of a core | frame wall {base['wall_median_ms']:5.2f} / p99 {base['wall_p99_ms']:5.2f} ms | "
