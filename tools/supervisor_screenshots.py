@@ -12,7 +12,10 @@ at ``--speed`` times real time); a marker is added half-way, and on the home scr
 with a 10-minute goal runs for the second half. Each screen size runs in its own process, since
 the offscreen platform takes its screen when it starts.
 
-Files: ``home-WxH.png``, ``clinic-dark-WxH.png``, ``clinic-light-WxH.png``.
+Files: ``home-WxH.png``, ``clinic-dark-WxH.png``, ``clinic-light-WxH.png``, and at 1280x720
+``clinic-guided-1280x720.png``: a structured session (a 1-minute baseline) started from the side
+panel's guided-protocol box 20 s in, shown in its training step, with the header strip's step and
+time left and the phases on the heart-rate plot.
 """
 
 from __future__ import annotations
@@ -32,12 +35,8 @@ def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -
 
     from biofeedback.app import gui, make_source
     from biofeedback.app import window as window_kit
-    from biofeedback.app.session import make_core
     from biofeedback.qt.devices import MemoryStrapStore
-    from biofeedback.qt.main_window import MainWindow
-    from biofeedback.qt.session_controller import SessionController
     from biofeedback.qt.settings import MemoryStore, Settings
-    from biofeedback.sources.clock import SessionClock
 
     app = window_kit.qt_application()
 
@@ -49,34 +48,52 @@ def render_on_this_screen(out: Path, session_s: float, speed: float, tag: str) -
         loop.exec()
         timer.stop()
 
-    for mode, appearance in (("home", "dark"), ("clinic", "dark"), ("clinic", "light")):
-        clock = SessionClock(speed)
-        controller = SessionController(clock, make_core(speed))
-        settings = Settings(MemoryStore({"supervisor/appearance": appearance, "window/mode": mode, "home/goal_min": 10}))
-        window = MainWindow(controller, settings)
-        runner = gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())
-        window_kit.attach_client_view(window, controller, None)
+    shots = [("home", "dark"), ("clinic", "dark"), ("clinic", "light")]
+    if tag == "1280x720":
+        shots.append(("guided", "dark"))
+    for mode, appearance in shots:
+        settings = Settings(MemoryStore({"supervisor/appearance": appearance, "window/mode": "clinic" if mode == "guided" else mode, "home/goal_min": 10}))
+        desktop = gui.build_window(settings, speed=speed, strap_store=MemoryStrapStore())  # as the app builds it
+        window, controller, clock = desktop.window, desktop.controller, desktop.clock
         window.show()
-        runner.switch(make_source("demo?seed=5&ectopic=0.02"), keep_recording=False)
+        desktop.runner.switch(make_source("demo?seed=5&ectopic=0.02"), keep_recording=False)
         try:
-            run_until(clock, session_s / 2)
-            marker = controller.add_marker("Eyes closed")
-            if mode == "home":
-                window.begin_session()
+            if mode == "guided":
+                name = render_guided(desktop, run_until)
             else:
-                controller.edit_marker(marker.id, "Eyes closed", "asked to rest the eyes")
-            run_until(clock, session_s)
+                run_until(clock, session_s / 2)
+                marker = controller.add_marker("Eyes closed")
+                if mode == "home":
+                    window.begin_session()
+                else:
+                    controller.edit_marker(marker.id, "Eyes closed", "asked to rest the eyes")
+                run_until(clock, session_s)
+                name = f"home-{tag}.png" if mode == "home" else f"clinic-{appearance}-{tag}.png"
             window.redraw()
             app.processEvents()
-            name = f"home-{tag}.png" if mode == "home" else f"clinic-{appearance}-{tag}.png"
             path = out / name
             if not window.grab().save(str(path)):
                 raise SystemExit(f"Could not save {path}")
             print(f"{path}: {window.width()}x{window.height()} window, {clock.now():.0f} s of session, {controller.beat_count} beats")
         finally:
-            runner.stop()
-            controller.close()
+            desktop.close()
             window.close()
+
+
+def render_guided(desktop, run_until) -> str:
+    """A structured session from the side panel's box (1-minute baseline), 20 s into its training."""
+    panel, clock = desktop.protocol_panel, desktop.clock
+    run_until(clock, 20.0)
+    panel.kind_box.setCurrentIndex(panel.kind_box.findData("session"))
+    panel.baseline_box.setValue(1.0)
+    desktop.protocol.start(panel.plan())  # the panel's Start, without the rating asked first
+    run_until(clock, 20.0)
+    run_until_training = desktop.protocol.state
+    while run_until_training().phase != "training":
+        run_until(clock, clock.now() + 1.0)
+    run_until(clock, clock.now() + 25.0)
+    desktop.window.side_scroll.ensureWidgetVisible(panel.progress_bar)  # the box shows its step
+    return "clinic-guided-1280x720.png"
 
 
 def main() -> int:

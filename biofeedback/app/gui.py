@@ -385,6 +385,7 @@ def _attach_protocols(desktop: Desktop) -> None:
     screen and in the Session menu. A protocol runs in a session (begun through the session's
     flow if none runs); its progress shows in the panel, the clinic header and at home, its
     phases on the plots, its gentle words in the calm view, and its result in a dialog."""
+    from biofeedback.core.assessment import Assessment
     from biofeedback.core.protocol import AssessmentPlan, SessionPlan
     from biofeedback.qt.protocol_controller import ProtocolController
     from biofeedback.qt.widgets.protocol_panel import ProtocolPanel
@@ -415,11 +416,26 @@ def _attach_protocols(desktop: Desktop) -> None:
         bpm = people.assessed_bpm(desktop.person)
         start(AssessmentPlan() if kind == "assessment" else SessionPlan(rate_bpm=bpm if bpm is not None else SessionPlan().rate_bpm))
 
+    waiting: list = []  # a result that waits for the session's questions and summary to close
+
+    def show_result(outcome, stopped_early: bool) -> None:
+        if isinstance(outcome, Assessment) and not outcome.rates:
+            window.say(outcome.reason)  # stopped before a whole block: an empty table says nothing more
+            return
+        result.setPalette(window.palette())
+        result.show_result(outcome, stopped_early=stopped_early)
+        result.show()
+
     def finished(outcome) -> None:
         window.show_protocol(None)
-        result.setPalette(window.palette())
-        result.show_result(outcome, stopped_early=protocol.runner.aborted)
-        result.show()
+        if desktop.flow.ending:  # Stop session: the rating after and the summary come first
+            waiting[:] = [(outcome, protocol.runner.aborted)]
+            return
+        show_result(outcome, protocol.runner.aborted)
+
+    def settled() -> None:
+        if waiting:
+            show_result(*waiting.pop())
 
     def rate_saved(bpm: float) -> None:
         desktop.offer_rate(desktop.person)
@@ -434,6 +450,7 @@ def _attach_protocols(desktop: Desktop) -> None:
     protocol.progress.connect(window.show_protocol)
     protocol.calm_words.connect(desktop.calm_words)
     protocol.finished.connect(finished)
+    desktop.flow.settled.connect(settled)
     result.result_view.rate_chosen.connect(protocol.use_rate)
     protocol.rate_saved.connect(rate_saved)
     # Stop session stops the protocol with it; what was recorded is kept

@@ -225,6 +225,7 @@ class HomeView(QWidget):
 
         self.running = False
         self._protocol_shown = False
+        self._message = ""
         self.set_person("Me")
         self.show_session(False)
         self.show_strap(DeviceState())
@@ -246,9 +247,10 @@ class HomeView(QWidget):
         self.guided_button.setVisible(available)
 
     def show_protocol(self, text: str) -> None:
-        """A guided protocol's step and time left, in words ("" when none runs)."""
+        """A guided protocol's step and time left, in words ("" when none runs: the message line
+        says again what it said last, e.g. "Practice ended after 0:28...")."""
         if text or self._protocol_shown:
-            self.message_label.setText(text)
+            self.message_label.setText(text or self._message)
         self._protocol_shown = bool(text)
 
     def show_strap(self, state: DeviceState) -> None:
@@ -281,6 +283,7 @@ class HomeView(QWidget):
             self.time_label.setText(text)
 
     def show_message(self, text: str) -> None:
+        self._message = text
         self.message_label.setText(text)
 
     def set_goal_minutes(self, minutes: int) -> None:

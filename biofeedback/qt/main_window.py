@@ -223,6 +223,23 @@ class KeysThatAlwaysWork(QObject):
         return False
 
 
+class WheelScrollsThePanel(QObject):
+    """Lets the mouse wheel scroll the side panel instead of turning the spin box or list that
+    happens to pass under the pointer.
+
+    At 1280x720 the side panel scrolls; without this, scrolling it over the pacer's Rate box
+    changed the pacer in the middle of a recording. A control turns with the wheel only once it
+    has the keyboard (clicked or tabbed to). Returning True with the event ignored hands the
+    wheel on to the parent, the scroll area.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
 #: What new metrics change, in the order the spare display ticks redraw them.
 METRIC_VIEWS = ("panels", "spectrum", "coherence")
 
@@ -310,6 +327,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.beats_label)
         self._build_menu()
         self._keys = KeysThatAlwaysWork(self)
+        self._wheel = WheelScrollsThePanel(self)
         QApplication.instance().focusChanged.connect(self._keep_keys)
         self._wire(default_flow)
 
@@ -625,10 +643,21 @@ class MainWindow(QMainWindow):
         self.statusBar().setVisible(mode == "clinic")  # beats counted and link details are for the clinic
         self.set_appearance(str(self.settings.value("supervisor/appearance")))
         if mode == "clinic":
+            self.guard_side_panel_wheel()
             self.redraw()
         self._show_session()
         if changed:
             self.mode_changed.emit(mode)
+
+    def guard_side_panel_wheel(self) -> None:
+        """The wheel scrolls the side panel, never a control under the pointer (see
+        :class:`WheelScrollsThePanel`); also for the panels the app put there (strap, protocols)."""
+        panel = self.side_scroll.widget()
+        for control in [*panel.findChildren(QAbstractSpinBox), *panel.findChildren(QComboBox)]:
+            if not control.property("wheelGuarded"):
+                control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel alone does not give it the keyboard
+                control.installEventFilter(self._wheel)
+                control.setProperty("wheelGuarded", True)
 
     def fit_to_screen(self) -> None:
         """Take the preferred size where the screen has room, else the room there is; centred."""
@@ -1108,6 +1137,10 @@ class MainWindow(QMainWindow):
         else:
             since = now - TREND_WINDOW_S
             self.coherence_plot.set_series(*self.controller.coherence_series(since, TREND_POINTS), now)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.guard_side_panel_wheel()  # the app has put its panels in by now
+        super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if not self.reviewing:  # in review the box shows the recorded pacer, not the person's choice

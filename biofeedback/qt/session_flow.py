@@ -60,9 +60,13 @@ class SessionFlow(QObject):
         :class:`~biofeedback.core.blood_pressure.BloodPressureStory` (the calm view says it).
     review_requested(object)
         The person asked to review the finished session (its path).
+    settled()
+        The steps after Stop are over (the summary closed, or there was none to show): another
+        window may come forward now without landing on top of them.
     """
 
     stopping = Signal()
+    settled = Signal()
     summary_ready = Signal(object, object)
     blood_pressure_told = Signal(object)
     review_requested = Signal(object)
@@ -84,6 +88,8 @@ class SessionFlow(QObject):
         #: The dialog showing now, if any (for tests and for closing it with the window).
         self.dialog: Any = None
         self._then: Callable[[], None] | None = None
+        #: From Stop until the summary closes: the rating after, blood pressure, the summary.
+        self.ending = False
 
     # ---- what the window asks
 
@@ -117,8 +123,10 @@ class SessionFlow(QObject):
         show the summary. A session that saves nothing just ends."""
         if self.dialog is not None:
             return
+        self.ending = True
         if not self.controller.recording:
             self._end()
+            self._settle()
             return
         self.stopping.emit()
         if self.ask_ratings:
@@ -181,11 +189,13 @@ class SessionFlow(QObject):
         path = c.recording_path
         self._end()
         if path is None:  # a strap's file that never got its first heartbeat: nothing was saved
+            self._settle()
             return
         try:
             summary = self.summarize(Path(path))
         except Exception:  # noqa: BLE001 - the session is saved; a failed summary must not lose that
             log.exception("Could not summarise %s", path)
+            self._settle()
             return
         self.summary_ready.emit(Path(path), summary)
         if story.before is not None and story.after is not None:
@@ -197,9 +207,14 @@ class SessionFlow(QObject):
         self._dress(dialog)
         dialog.review_requested.connect(lambda: self.review_requested.emit(Path(path)))
         self.dialog = dialog
-        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        dialog.finished.connect(lambda _result: (setattr(self, "dialog", None), self._settle()))
         dialog.open()
         return dialog
+
+    def _settle(self) -> None:
+        if self.ending:
+            self.ending = False
+            self.settled.emit()
 
     # ---- the window's part
 

@@ -491,10 +491,52 @@ def test_a_patient_finds_their_rate_from_the_home_screen(qtbot, private_data):
         assert desktop.flow.dialog is None and window.session_running, "the demo at home: practice, asked nothing"
         qtbot.waitUntil(lambda: window.home.message_label.text().startswith("Step 1 of "), timeout=3000)
         assert "left in this step" in window.home.message_label.text()
-        # Stop session stops the protocol too, and its result is shown; a simulated result is not kept
+        # Stop session stops the protocol too; a simulated result is not kept. Stopped before a
+        # whole block, there is no table to show: the message line says why, in one sentence
         with qtbot.waitSignal(desktop.protocol.finished, timeout=5000):
             qtbot.mouseClick(window.home.start_button, LEFT)
-        assert not window.session_running and desktop.protocol_result.isVisible()
+        assert not window.session_running and not desktop.protocol_result.isVisible()
+        assert window.home.message_label.text() == words.RF_DECLINE_TOO_SHORT.format(needed=3)
         assert desktop.people.assessed_bpm("Me") is None
+    finally:
+        desktop.close()
+
+
+def test_a_guided_session_stopped_with_the_session_shows_its_result_after_the_summary(qtbot, clinic):
+    """Stop session while a guided session runs: the rating after and the summary come first, one
+    at a time; the protocol's result waits until they are closed, instead of opening beneath them."""
+    window, protocol, panel, flow = clinic.window, clinic.protocol, clinic.protocol_panel, clinic.flow
+    panel.kind_box.setCurrentIndex(panel.kind_box.findData("session"))
+    qtbot.mouseClick(panel.start_button, LEFT)
+    wait_for_dialog(qtbot, flow, RatingDialog, "before").reject()
+    qtbot.waitUntil(lambda: protocol.running, timeout=3000)
+    beats = clinic.controller.beat_count
+    qtbot.waitUntil(lambda: clinic.controller.beat_count > beats + 5, timeout=10000)
+    with qtbot.waitSignal(protocol.finished, timeout=5000):
+        qtbot.mouseClick(window.controls.record_button, LEFT)
+    result = clinic.protocol_result
+    after = wait_for_dialog(qtbot, flow, RatingDialog, "after")
+    assert not result.isVisible(), "not under the rating"
+    after.reject()
+    summary = wait_for_dialog(qtbot, flow, SummaryDialog)
+    assert not result.isVisible(), "not under the summary"
+    summary.reject()
+    qtbot.waitUntil(result.isVisible, timeout=2000)
+    assert result.pages.currentWidget() is result.summary_view
+
+
+@pytest.mark.qt_log_ignore("does not support grabbing the keyboard")
+def test_the_practice_sentence_comes_back_when_a_guided_practice_ends(qtbot, private_data):
+    """At home the step and time left take the message line while a protocol runs; when it ends
+    the line says again what the session said ("Practice ended after 0:05...")."""
+    desktop = make_desktop(qtbot, speed=SPEED)
+    try:
+        window = desktop.window
+        desktop.runner.switch(DemoSource.from_query("seed=2", "demo"), keep_recording=False)
+        window.protocol_requested.emit("session")
+        qtbot.waitUntil(lambda: window.home.message_label.text().startswith("Step 1 of "), timeout=3000)
+        qtbot.mouseClick(window.home.start_button, LEFT)
+        qtbot.waitUntil(lambda: not window.session_running, timeout=3000)
+        assert window.home.message_label.text().startswith("Practice ended after ")
     finally:
         desktop.close()

@@ -529,3 +529,46 @@ def test_a_metric_without_enough_data_is_not_available_with_why_never_a_number(w
     window.on_metrics(LiveMetrics(t=100.0, breathing_compliance=0.9))
     window.redraw()
     assert panel.value_text("compliance") == not_available("the pacer is off")
+
+
+# ---------------------------------------------------------------- the wheel scrolls the side panel
+
+
+def wheel_over(widget, steps: int = -3):
+    """A wheel event over the middle of ``widget`` (negative steps: scrolling down), sent to it.
+    Qt hands a wheel event on to the parent only when it comes from the platform, so the test
+    checks that the control left it unaccepted, which is what lets the panel take it."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+    return event
+
+
+def test_the_wheel_scrolls_the_side_panel_and_leaves_the_pacer_alone(qtbot, window):
+    """At 1280x720 the side panel scrolls: a therapist scrolling it with the pointer over the Rate
+    box changed the pacer mid-recording (6.0 -> 5.7). The wheel now scrolls the panel; the box
+    turns only once it has the keyboard."""
+    rate, pattern = window.pacer_box.rate_box, window.pacer_box.preset_box
+    before_rate, before_pattern = rate.value(), pattern.currentIndex()
+    for control in (rate, pattern):
+        assert not control.hasFocus()
+        event = wheel_over(control)
+        assert not event.isAccepted(), "handed on to the scroll area"
+    assert rate.value() == before_rate and pattern.currentIndex() == before_pattern
+    rate.setFocus()
+    qtbot.waitUntil(rate.hasFocus, timeout=1000)
+    wheel_over(rate, steps=1)
+    assert rate.value() > before_rate, "a box with the keyboard still turns with the wheel"
