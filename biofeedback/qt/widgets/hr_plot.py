@@ -19,6 +19,11 @@ from biofeedback.qt.widgets.plot_base import QuietPlot
 WINDOW_S = 120.0
 #: Smallest heart-rate span shown, beats/min, so a steady heart does not look like a wild one.
 MIN_HR_SPAN_BPM = 16.0
+#: Marker labels: where the first row hangs (fraction of the plot's height from the bottom), how
+#: many rows they may take before sharing one, and the room kept between two labels, px.
+LABEL_TOP = 0.95
+LABEL_ROWS = 3
+LABEL_GAP_PX = 8
 
 
 class HeartRatePlot(QuietPlot):
@@ -84,7 +89,7 @@ class HeartRatePlot(QuietPlot):
 
     def add_marker(self, t: float, label: str, marker_id: int | None = None) -> None:
         """A labelled vertical line at session time ``t`` (s); one item per marker, made once."""
-        line = pg.InfiniteLine(pos=t, angle=90, movable=False, label=label, labelOpts={"position": 0.95, "anchors": [(0, 0), (0, 0)]})
+        line = pg.InfiniteLine(pos=t, angle=90, movable=False, label=label, labelOpts={"position": LABEL_TOP, "anchors": [(0, 0), (0, 0)]})
         self.getPlotItem().addItem(line, ignoreBounds=True)
         self._markers.append(line)
         self._marker_ids.append(marker_id)
@@ -107,6 +112,36 @@ class HeartRatePlot(QuietPlot):
             self.getPlotItem().removeItem(line)
         self._markers.clear()
         self._marker_ids.clear()
+
+    def _place_labels(self, start: float, stop: float) -> None:
+        """Keep every visible marker's label whole and apart: a label that would run past the
+        right edge is written to the left of its line, and one that would touch the label before
+        it goes a row lower (with every row taken, the one that frees up first)."""
+        box = self.getPlotItem().vb
+        if box.width() <= 0 or box.height() <= 0 or stop <= start:
+            return
+        s_per_px = (stop - start) / box.width()
+        row_ends: list[float] = []  # per row, the session time where its last label ends
+        for line in sorted((m for m in self._markers if m.isVisible()), key=lambda m: m.value()):
+            t, label = line.value(), line.label
+            rect = label.boundingRect()
+            width_s = (rect.width() + LABEL_GAP_PX) * s_per_px
+            left = t + width_s > stop
+            x0, x1 = (t - width_s, t) if left else (t, t + width_s)
+            free = [i for i, end in enumerate(row_ends) if end <= x0]
+            if free:
+                row = free[0]
+            elif len(row_ends) < LABEL_ROWS:
+                row = len(row_ends)
+                row_ends.append(x1)
+            else:
+                row = min(range(len(row_ends)), key=row_ends.__getitem__)
+            row_ends[row] = x1
+            placement = ((1, 0) if left else (0, 0), LABEL_TOP - row * rect.height() / box.height())
+            if getattr(line, "_placement", None) != placement:  # moving a label repaints it
+                line._placement = placement
+                label.anchors = [placement[0], placement[0]]
+                label.setPosition(placement[1])
 
     def marker_labels(self) -> list[tuple[float, str]]:
         """Time and label of each marker line (for tests and screenshots)."""
@@ -137,5 +172,6 @@ class HeartRatePlot(QuietPlot):
         self.setXRange(start, stop, padding=0)
         for line in self._markers:  # a marker out of sight costs nothing per repaint
             line.setVisible(start <= line.value() <= stop)
+        self._place_labels(start, stop)
         self._hr.setData(times, hr, connect=connect if len(times) else "all")
         self._breath.setData(breath_t, breath)
