@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from biofeedback.core.annotations import Rating
+from biofeedback.core.annotations import PhaseChange, Rating
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import LinkState, SourceInfo, SourceKind, Status
@@ -30,12 +30,14 @@ def record_demo(
     ratings: bool | tuple[Rating, Rating] = True,
     resonance: float = 5.5,
     started: dt.datetime | None = None,
+    phases: tuple[PhaseChange, ...] = (),
 ) -> Path:
     """Record ``duration_s`` of the demo (breathing with the pacer) into ``path``.
 
     Between ``drop`` times the strap is out of reach (a lost status, no notifications: a gap).
     ``ratings``: the default before and after, none (False), or these two. ``started``: the
-    wall-clock start written in the header (default now).
+    wall-clock start written in the header (default now). ``phases``: a guided protocol's
+    phases, entered at their times.
     """
     demo = DemoSource.from_query(f"seed={seed}&pace={pace}&resonance={resonance}", f"demo?seed={seed}")
     pacer = PacerSettings.from_rate(pace)
@@ -57,6 +59,7 @@ def record_demo(
     if ratings:
         core.add_rating(ratings[0])
     pending_markers = sorted(markers)
+    pending_phases = sorted(phases, key=lambda p: p.t)
     dropped = False
     for t in demo.notification_times():
         if t > duration_s:
@@ -64,6 +67,8 @@ def record_demo(
         while pending_markers and pending_markers[0][0] <= t:
             at, label = pending_markers.pop(0)
             core.add_marker(at, label)
+        while pending_phases and pending_phases[0].t <= t:
+            core.enter_phase(pending_phases.pop(0))
         if pacer_change is not None and pacer_change[0] <= t and core.pacer == pacer:
             core.set_pacer(PacerSettings.from_rate(pacer_change[1]), pacer_change[0])
             demo.follow_pacer(core.pacer, pacer_change[0])

@@ -314,7 +314,7 @@ class ReviewRecording:
             sample=last(self.sample_items),
             ratings=upto(self.rating_items),
             blood_pressure=upto(self.bp_items),
-            phase=last(self.phase_items),
+            phases=upto(self.phase_items),
             last_marker_id=self.last_marker_id,
             beat_latency_s=float(self.batch_latency[k]) if k >= 0 else None,
         )

@@ -143,8 +143,8 @@ class RecordedState:
         The coherence trend as it stood: rows of (session time s, ratio), oldest first.
     status, battery, sample
         The last link status, battery level (percent) and notification before the moment.
-    ratings, blood_pressure, phase
-        Ratings and readings so far, and the protocol phase then.
+    ratings, blood_pressure, phases
+        Ratings, readings and protocol phases so far (the last phase: the one then).
     last_marker_id : int
         The highest marker id anywhere in the file, so new markers never reuse one.
     beat_latency_s : float or None
@@ -158,7 +158,7 @@ class RecordedState:
     sample: Sample | None = None
     ratings: tuple[Rating, ...] = ()
     blood_pressure: tuple[BloodPressure, ...] = ()
-    phase: PhaseChange | None = None
+    phases: tuple[PhaseChange, ...] = ()
     last_marker_id: int = 0
     beat_latency_s: float | None = None
 
@@ -248,7 +248,8 @@ class SessionCore:
         self._last_marker_id = 0
         self.ratings: list[Rating] = []
         self.blood_pressure: list[BloodPressure] = []
-        self.phase: PhaseChange | None = None
+        #: The guided protocol's phases so far, oldest first (drawn on the plots like markers).
+        self.phases: list[PhaseChange] = []
         self._breath_tables: dict[PacerSettings, tuple[np.ndarray, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ sources and events
@@ -438,7 +439,7 @@ class SessionCore:
 
     def enter_phase(self, phase: PhaseChange) -> None:
         """A guided protocol entered a phase (written to the file and shown in the plots)."""
-        self.phase = phase
+        self.phases.append(phase)
         self._write(phase)
         self.listener.phase_changed(phase)
 
@@ -557,7 +558,7 @@ class SessionCore:
             self.beats.extend(np.column_stack([times[keep:], rr[keep:], plot_starts]))
         self.markers = [m for m in markers if m.t <= t]
         self._last_marker_id = max([state.last_marker_id, *(m.id for m in markers)])
-        self.status, self.ratings, self.blood_pressure, self.phase = state.status, list(state.ratings), list(state.blood_pressure), state.phase
+        self.status, self.ratings, self.blood_pressure, self.phases = state.status, list(state.ratings), list(state.blood_pressure), list(state.phases)
         self.beat_latency_s = state.beat_latency_s
         if self.analyzer is not None:
             self.analyzer = type(self.analyzer)(pacer)

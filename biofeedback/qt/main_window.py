@@ -1021,7 +1021,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         self._metrics = c.metrics
         self._stale = set(METRIC_VIEWS) if c.metrics is not None else set()
-        self.hr_plot.set_markers(c.markers)
+        self.hr_plot.set_markers([*c.markers, *c.phases])  # a protocol's phases are drawn as markers
         self.marker_editor.set_markers(c.markers)
         self.spectrum_plot.set_spectrum(None, None)
         self.metrics_panel.show_metrics(None)

@@ -239,6 +239,10 @@ class SessionController(QObject):
         return self.core.markers
 
     @property
+    def phases(self) -> list[PhaseChange]:
+        return self.core.phases
+
+    @property
     def beat_latency_s(self) -> float | None:
         return self.core.beat_latency_s
 

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from biofeedback.app.review import open_review
+from biofeedback.core.annotations import PhaseChange
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.session import SessionCore, pacer_from_record
 from biofeedback.qt.main_window import MainWindow
@@ -195,6 +196,24 @@ def test_play_runs_to_the_end_and_stops(qtbot, recorded, tmp_path):
     assert not review.playing and review.position == pytest.approx(review.recording.end_s)
     review.play()  # at the end, play starts again from the start
     assert review.playing and review.position == 0.0
+    view.close()
+
+
+def test_a_guided_sessions_phases_are_on_the_plot_after_a_seek(qtbot, tmp_path):
+    """The protocol's phases are drawn like markers, live and in review: a seek shows those
+    begun by then."""
+    phases = (
+        PhaseChange(10.0, "session", "baseline", "Baseline: breathe naturally"),
+        PhaseChange(100.0, "session", "training", "Training at 6 breaths/min", 6.0),
+    )
+    path = record_demo(tmp_path / "guided.bfs", 160.0, markers=((130.0, "eyes closed"),), pacer_change=None, drop=None, phases=phases)
+    view = open_review(path, settings=Settings(MemoryStore()), monotonic=Hands())
+    qtbot.addWidget(view.window)
+    plot = view.window.hr_plot
+    view.review.seek(60.0)
+    assert [label for _t, label in plot.marker_labels()] == ["Baseline: breathe naturally"]
+    view.review.seek(150.0)
+    assert sorted(plot.marker_labels()) == [(10.0, "Baseline: breathe naturally"), (100.0, "Training at 6 breaths/min"), (130.0, "eyes closed")]
     view.close()
 
 
