@@ -188,6 +188,7 @@ class ProtocolPanel(QGroupBox):
         self.time_label.setText("")
         self.message_label.setText("")
         self.progress_bar.setValue(0)
+        self.progress_bar.hide()  # a bar with nothing in it says nothing
 
     def _running(self, running: bool) -> None:
         for w in (self.kind_box, self.forms, self.start_button):
@@ -203,6 +204,7 @@ class ProtocolPanel(QGroupBox):
         running = state.steps and not state.finished
         self.phase_label.setText(words.PROTOCOL_STEP.format(step=state.step, steps=state.steps, label=state.label) if running else state.label)
         self.progress_bar.setValue(int(round(1000 * state.fraction)))
+        self.progress_bar.setVisible(bool(running))
         if state.finished:
             self.time_label.setText(words.PROTOCOL_STOPPED_KEPT if state.aborted else words.PROTOCOL_FINISHED)
         elif state.paused:
