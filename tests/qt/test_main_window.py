@@ -572,3 +572,21 @@ def test_the_wheel_scrolls_the_side_panel_and_leaves_the_pacer_alone(qtbot, wind
     qtbot.waitUntil(rate.hasFocus, timeout=1000)
     wheel_over(rate, steps=1)
     assert rate.value() > before_rate, "a box with the keyboard still turns with the wheel"
+
+
+def test_a_metric_not_available_keeps_its_reason_whole_in_a_narrow_panel(qtbot):
+    """In review at 1280x720 the side panel is narrow: the names wrap, the values never clip."""
+    from biofeedback.qt.widgets.metrics_panel import MetricsPanel
+
+    panel = MetricsPanel()
+    qtbot.addWidget(panel)
+    panel.setStyleSheet("QLabel#metricValue { font-size: 13pt; font-weight: bold; }")  # as the window styles it
+    panel.setFixedWidth(340)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for key in ("rmssd", "coherence", "swing", "compliance"):
+        panel.set_value(key, not_available("needs a whole breath"))
+    qtbot.wait(20)
+    for key in ("rmssd", "coherence", "swing", "compliance"):
+        label = panel._values[key]
+        assert label.width() >= label.sizeHint().width(), key

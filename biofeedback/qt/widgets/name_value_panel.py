@@ -7,7 +7,11 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
 
 class NameValuePanel(QGroupBox):
-    """Rows of (key, name, help); values start as ``initial`` and are set with :meth:`set_value`."""
+    """Rows of (key, name, help); values start as ``initial`` and are set with :meth:`set_value`.
+
+    ``wrap``: long values take a second line. Otherwise values keep one line and, when a row is
+    short of room (a narrow side panel, a value with its reason), the names wrap instead.
+    """
 
     def __init__(
         self,
@@ -27,6 +31,7 @@ class NameValuePanel(QGroupBox):
         for i, (key, name, help_text) in enumerate(rows):
             name_label = QLabel(name)
             name_label.setObjectName("metricName")
+            name_label.setWordWrap(not wrap)
             value = QLabel(initial)
             value.setObjectName(value_name)
             value.setWordWrap(wrap)
