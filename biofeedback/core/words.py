@@ -301,6 +301,12 @@ REVIEW_NO_MARKERS = _("Markers can be added to session files; this recording is 
 NO_PACER_RECORDED = _("No pacer: breathing freely.")
 BACK_TO_LIVE = _("Back to the live session")
 BACK_TO_LIVE_TIP = _("Leave the review; the live session shows again (Esc).")
+REVIEW_HINT = _("Drag in the strip to move · M marks this moment")
+REVIEW_HINT_TIP = _(
+    "Reviewing a recorded session: the screens show what they showed at that moment.\n"
+    "Space or K: play and pause. Left, Right: 5 s (with Shift: 1 minute). Home, End.\n"
+    "[ and ]: slower, faster. Page Up, Page Down: previous and next marker. M: mark this moment."
+)
 REVIEW_WAITS_FOR_SESSION = _(
     "A session is running in the main window. Stop it first, then open this session to review it there."
 )

@@ -245,3 +245,22 @@ def test_plain_rr_text_is_reviewed_without_markers_to_add(qtbot, nsrdb_5min_rr, 
     assert view.controller.beat_count > 200 and view.controller.metrics is not None
     assert path.read_text().count("\n") == len(nsrdb_5min_rr)  # untouched
     view.close()
+
+
+def test_the_review_bar_hint_shows_whole_or_not_at_all(qtbot, recorded):
+    """At 1280 px with Report... and Back to the live session the hint has no room: it is not
+    cut at its start, it is left out (its tooltip keeps it); on a wide screen it shows."""
+    view = open_review(recorded, settings=Settings(MemoryStore()), monotonic=Hands(), report=lambda _path: None)
+    window, bar = view.window, view.bar
+    qtbot.addWidget(window)
+    bar.offer_back(True)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: bar.live_button.isVisible(), timeout=2000)
+    assert not bar.hint.fits() and bar.hint.toolTip()
+    shot = bar.hint.grab().toImage()
+    assert len({shot.pixel(x, y) for x in range(0, shot.width(), 2) for y in range(shot.height())}) <= 1, "nothing drawn"
+    window.resize(1900, 1000)
+    qtbot.waitUntil(bar.hint.fits, timeout=2000)
+    view.close()

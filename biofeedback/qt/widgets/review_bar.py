@@ -329,6 +329,18 @@ class OverviewStrip(QWidget):
         return " · ".join(parts)
 
 
+class WholeOrNothingLabel(QLabel):
+    """A one-line hint that shows whole or not at all (its tooltip keeps it): on a narrow screen
+    half a sentence, cut at its start, reads worse than none."""
+
+    def fits(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) <= self.contentsRect().width()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.fits():
+            super().paintEvent(event)
+
+
 class ReviewBar(QWidget):
     """Overview strip and transport for review. Requests go out as signals.
 
@@ -396,13 +408,9 @@ class ReviewBar(QWidget):
         self.markers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.markers_menu = QMenu(self.markers_button)
         self.markers_button.setMenu(self.markers_menu)
-        self.hint = QLabel("Drag in the strip to move · M marks this moment")
+        self.hint = WholeOrNothingLabel(words.REVIEW_HINT)
         self.hint.setObjectName("reviewHint")
-        self.hint.setToolTip(
-            "Reviewing a recorded session: the screens show what they showed at that moment.\n"
-            "Space or K: play and pause. Left, Right: 5 s (with Shift: 1 minute). Home, End.\n"
-            "[ and ]: slower, faster. Page Up, Page Down: previous and next marker. M: mark this moment."
-        )
+        self.hint.setToolTip(words.REVIEW_HINT_TIP)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the window
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
