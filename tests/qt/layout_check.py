@@ -61,21 +61,14 @@ def main() -> int:
 
     from biofeedback.app import gui, make_source
     from biofeedback.app import window as window_kit
-    from biofeedback.app.session import make_core
     from biofeedback.core import words
     from biofeedback.qt.devices import MemoryStrapStore
-    from biofeedback.qt.main_window import MainWindow
-    from biofeedback.qt.session_controller import SessionController
     from biofeedback.qt.settings import MemoryStore, Settings
-    from biofeedback.sources.clock import SessionClock
 
     app = window_kit.qt_application()
-    clock = SessionClock(20.0)
-    controller = SessionController(clock, make_core(20.0))
-    window = MainWindow(controller, Settings(MemoryStore({"window/mode": mode, "supervisor/appearance": appearance})))
-    runner = gui._attach_sources(window, controller, clock, strap_store=MemoryStrapStore())
-    window_kit.attach_client_view(window, controller, None)
-    window.set_library_available(True)  # the place kept for the session library, taken
+    settings = Settings(MemoryStore({"window/mode": mode, "supervisor/appearance": appearance}))
+    desktop = gui.build_window(settings, speed=20.0, strap_store=MemoryStrapStore())  # as the app builds it
+    window, controller, runner = desktop.window, desktop.controller, desktop.runner
     window.show()
     runner.switch(make_source("demo"), keep_recording=False)
     loop = QEventLoop()
@@ -94,7 +87,7 @@ def main() -> int:
         if mode == "clinic" and label.fontMetrics().horizontalAdvance(text) > label.contentsRect().width():
             found.append(f"the phase words {text!r} would be clipped")
     side = window.side_scroll.verticalScrollBar()
-    print(json.dumps({"problems": found, "window": [window.width(), window.height()], "side_scrolls": side.maximum() > 0}))
+    print(json.dumps({"problems": found, "window": [window.width(), window.height()], "side_scrolls": side.maximum() > 0, "side_overflow_px": side.maximum()}))
     runner.stop()
     controller.close()
     window.close()

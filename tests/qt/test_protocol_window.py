@@ -190,6 +190,27 @@ def test_the_panel_builds_the_plans_it_shows(qtbot):
     assert not panel.pause_button.isEnabled() and not panel.stop_button.isEnabled()
 
 
+def test_the_panel_says_its_plan_in_one_line_and_unfolds_its_settings(qtbot):
+    """Idle, the panel is small (the side panel keeps room for the metrics): the plan in one
+    line, its settings and description behind "Settings", nothing empty taking room."""
+    panel = ProtocolPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.plan_label.text() == "Five rates, 2 min each, 30 s rest between, then a fine step"
+    assert not panel.forms.isVisible() and not panel.about.isVisible()
+    assert not any(w.isVisible() for w in (panel.phase_label, panel.time_label, panel.message_label, panel.progress_bar))
+    folded = panel.sizeHint().height()
+    qtbot.mouseClick(panel.settings_button, qtbot_button())
+    assert panel.forms.isVisible() and panel.about.isVisible() and panel.sizeHint().height() > folded
+    panel.block_box.setValue(1.5)
+    panel.fine_box.setChecked(False)
+    assert panel.plan_label.text() == "Five rates, 1.5 min each, 30 s rest between"
+    panel.kind_box.setCurrentIndex(panel.kind_box.findData("session"))
+    assert panel.plan_label.text() == "Baseline 3 min, training 10 min at 6 breaths/min, recovery 3 min"
+    assert panel.kind_box.toolTip() == panel.about.text()
+
+
 def test_a_declined_assessment_says_why_and_offers_no_rate(qtbot):
     from biofeedback.core.assessment import decide
     from tests.test_protocol import RESONANT_AT_55, _block

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +51,14 @@ def _minutes(value: float, low: float, high: float, step: float = 0.5) -> QDoubl
     box.setSuffix(" min")
     box.setValue(value)
     return box
+
+
+class _Line(QLabel):
+    """A label that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class ProtocolPanel(QGroupBox):
@@ -115,6 +125,20 @@ class ProtocolPanel(QGroupBox):
         self.forms.addWidget(assessment_form)
         self.forms.addWidget(session_form)
         self.kind_box.currentIndexChanged.connect(self._kind_chosen)
+        # the plan in one line; its settings and description unfold on demand, so the side panel
+        # keeps room for the metrics
+        self.plan_label = QLabel("")
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setObjectName("pacerSummary")
+        self.settings_button = QToolButton()
+        self.settings_button.setText(words.PROTOCOL_SETTINGS)
+        self.settings_button.setToolTip(words.PROTOCOL_SETTINGS_TIP)
+        self.settings_button.setCheckable(True)
+        self.settings_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.settings_button.toggled.connect(self._unfold)
+        for box in (self.block_box, self.rest_box, self.rate_box, self.baseline_box, self.training_box, self.recovery_box):
+            box.valueChanged.connect(self._describe_plan)
+        self.fine_box.toggled.connect(self._describe_plan)
 
         self.start_button = QPushButton("Start")
         self.pause_button = QPushButton("Pause")
@@ -127,20 +151,24 @@ class ProtocolPanel(QGroupBox):
         for button in (self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
 
-        self.phase_label = QLabel("")
+        self.phase_label = _Line("")
         self.phase_label.setObjectName("protocolPhase")
         self.phase_label.setWordWrap(True)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(False)
-        self.time_label = QLabel("")
+        self.time_label = _Line("")
         self.time_label.setObjectName("protocolTime")
-        self.message_label = QLabel("")
+        self.message_label = _Line("")
         self.message_label.setWordWrap(True)
         self.message_label.setObjectName("notice")
 
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(self.plan_label, 1)
+        plan_row.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(self.kind_box)
+        layout.addLayout(plan_row)
         layout.addWidget(self.about)
         layout.addWidget(self.forms)
         layout.addLayout(buttons)
@@ -149,6 +177,8 @@ class ProtocolPanel(QGroupBox):
         layout.addWidget(self.time_label)
         layout.addWidget(self.message_label)
         self.paused = False
+        self._unfold(False)
+        self._kind_chosen(self.kind_box.currentIndex())
         self.show_idle()
 
     # ---- what people choose
@@ -171,7 +201,30 @@ class ProtocolPanel(QGroupBox):
 
     def _kind_chosen(self, index: int) -> None:
         self.forms.setCurrentIndex(index)
-        self.about.setText(ASSESSMENT_ABOUT if self.kind_box.itemData(index) == "assessment" else SESSION_ABOUT)
+        about = ASSESSMENT_ABOUT if self.kind_box.itemData(index) == "assessment" else SESSION_ABOUT
+        self.about.setText(about)
+        self.kind_box.setToolTip(about)
+        for i in range(self.forms.count()):  # the stack is as tall as the page shown, not the tallest
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.forms.widget(i).setSizePolicy(policy, policy)
+        self._describe_plan()
+
+    def _unfold(self, shown: bool) -> None:
+        self.settings_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.about.setVisible(shown)
+        self.forms.setVisible(shown)
+
+    def _describe_plan(self, *_args) -> None:
+        plan = self.plan()
+        if isinstance(plan, AssessmentPlan):
+            text = words.PROTOCOL_ASSESSMENT_PLAN_FINE if plan.fine_step else words.PROTOCOL_ASSESSMENT_PLAN
+            self.plan_label.setText(text.format(block=f"{plan.block_s / 60.0:g}", rest=f"{plan.rest_s:g}"))
+        else:
+            self.plan_label.setText(
+                words.PROTOCOL_SESSION_PLAN.format(
+                    baseline=f"{plan.baseline_s / 60.0:g}", training=f"{plan.training_s / 60.0:g}", rate=f"{plan.rate_bpm:g}", recovery=f"{plan.recovery_s / 60.0:g}"
+                )
+            )
 
     def _start_clicked(self) -> None:
         self.start_requested.emit(self.plan())
