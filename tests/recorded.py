@@ -9,7 +9,7 @@ from pathlib import Path
 from biofeedback.core.annotations import Rating
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.pacer import PacerSettings
-from biofeedback.core.samples import LinkState, SourceInfo, SourceKind, Status
+from biofeedback.core.samples import BloodPressure, LinkState, SourceInfo, SourceKind, Status
 from biofeedback.core.session import SessionCore
 from biofeedback.sources.demo import DemoSource
 from biofeedback.storage.session_file import SessionWriter, make_header
@@ -30,12 +30,14 @@ def record_demo(
     ratings: bool | tuple[Rating, Rating] = True,
     resonance: float = 5.5,
     started: dt.datetime | None = None,
+    blood_pressure: tuple[BloodPressure | None, BloodPressure | None] = (None, None),
 ) -> Path:
     """Record ``duration_s`` of the demo (breathing with the pacer) into ``path``.
 
     Between ``drop`` times the strap is out of reach (a lost status, no notifications: a gap).
     ``ratings``: the default before and after, none (False), or these two. ``started``: the
-    wall-clock start written in the header (default now).
+    wall-clock start written in the header (default now). ``blood_pressure``: readings taken
+    before (added as recording starts) and after (as it ends), as the window adds them.
     """
     demo = DemoSource.from_query(f"seed={seed}&pace={pace}&resonance={resonance}", f"demo?seed={seed}")
     pacer = PacerSettings.from_rate(pace)
@@ -56,6 +58,8 @@ def record_demo(
     core.start_recording(0.0)
     if ratings:
         core.add_rating(ratings[0])
+    if blood_pressure[0] is not None:
+        core.add_blood_pressure(blood_pressure[0])
     pending_markers = sorted(markers)
     dropped = False
     for t in demo.notification_times():
@@ -80,5 +84,7 @@ def record_demo(
         core.tick(t)
     if ratings:
         core.add_rating(ratings[1])
+    if blood_pressure[1] is not None:
+        core.add_blood_pressure(blood_pressure[1])
     core.stop_recording(duration_s)
     return path

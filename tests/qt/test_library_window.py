@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from biofeedback.app.library import LibraryShell
 from biofeedback.core.annotations import Rating
+from biofeedback.core.samples import BloodPressure
 from biofeedback.core.trends import person_trends
 from biofeedback.qt.library_window import COLUMNS, LibraryWindow
 from biofeedback.qt.settings import MemoryStore, Settings
@@ -21,6 +22,13 @@ from biofeedback.storage.session_file import read_session
 from recorded import record_demo
 
 DAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+#: Robin's readings, session by session: before and after, only after, none.
+PRESSURES = (
+    (BloodPressure(0.0, 132, 86, pulse_bpm=70, when="before"), BloodPressure(160.0, 124, 80, when="after")),
+    (None, BloodPressure(160.0, 141, 92, when="after")),
+    (None, None),
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,7 @@ def made(tmp_path_factory):
                 pacer_change=None,
                 ratings=(Rating(0.0, "before", 7 - i, 6, 2), Rating(160.0, "after", 4 - i, 3, 4)),
                 started=DAY + dt.timedelta(days=7 * i),
+                blood_pressure=PRESSURES[i],
             )
         )
     files.append(record_demo(folder / "sam.bfs", 160.0, person="Sam", seed=30, markers=(), drop=None, pacer_change=None, ratings=False, started=DAY + dt.timedelta(days=3)))
@@ -81,6 +90,28 @@ def test_lists_sorts_and_filters(qtbot, library):
     assert len(shown(window, "person")) == 1
     window.search.clear()
     assert window.proxy.rowCount() == 4
+
+
+def test_blood_pressure_shows_before_and_after_and_sorts_by_the_reading_before(qtbot, library):
+    window = LibraryWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert shown(window, "pressure") == ["", "- → 141/92", "", "132/86 → 124/80"]  # newest first
+    column = [c[0] for c in COLUMNS].index("pressure")
+    window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert shown(window, "pressure") == ["132/86 → 124/80", "- → 141/92", "", ""]  # none last
+    window.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    assert [x for x in shown(window, "pressure") if x] == ["- → 141/92", "132/86 → 124/80"]
+    qtbot.keyClicks(window.search, "132")
+    assert window.proxy.rowCount() == 0  # a reading is not a word to search for
+    window.search.clear()
+    # every column fits a 1280x720 window, the session's title keeping the room left over
+    header = window.table.horizontalHeader()
+    assert window.width() <= 1280
+    assert sum(header.sectionSize(i) for i in range(len(COLUMNS))) <= window.table.viewport().width()
+    assert header.sectionSize(column) >= window.table.fontMetrics().horizontalAdvance("132/86 → 124/80")
+    assert header.sectionSize([c[0] for c in COLUMNS].index("title")) >= 120
 
 
 def test_rename_tag_note_delete_and_undo(qtbot, library):
