@@ -214,6 +214,29 @@ def test_trends_show_one_point_per_session_with_numbers_on_hover(qtbot, library)
     assert np.all([not p.points[0].data.size for p in view.plots.values() if p.points])
 
 
+def test_trends_show_blood_pressure_before_and_after_only_for_someone_with_readings(qtbot, library):
+    now = DAY + dt.timedelta(days=20)
+    view = TrendsView(lambda p: person_trends(library.entries(person=p), p), library.people(), "Robin")
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    view.period_box.setCurrentIndex(view.period_box.findText("All sessions"))
+    view.refresh(now=now)
+    plot = view.plots["pressure"]
+    assert plot.isVisible() and not plot.empty.isVisible()
+    systolic_before, systolic_after, diastolic_before, diastolic_after = plot.points
+    assert systolic_before.data["y"].tolist() == [132.0] and sorted(systolic_after.data["y"].tolist()) == [124.0, 141.0]
+    assert diastolic_before.data["y"].tolist() == [86.0] and sorted(diastolic_after.data["y"].tolist()) == [80.0, 92.0]
+    tip = systolic_before.opts["tip"](x=0, y=0, data=systolic_before.data[0]["data"])
+    assert tip == "Mon 02 Nov, 09:00\nblood pressure before: 132/86 mmHg"
+    assert len(plot.lines) == 2  # the one session with both: its before joined to its after, systolic and diastolic
+    assert view.plots["pain"].width() > 200 and plot.width() > 200  # three plots share the last row
+    view.person_box.setCurrentIndex(view.person_box.findText("Sam"))  # no cuff: no empty plot either
+    assert not plot.isVisible() and view.plots["stress"].isVisible()
+    qtbot.waitUntil(lambda: view.plots["pain"].width() > view.width() // 3, timeout=2000)  # two share it again
+
+
 def test_coming_back_to_the_library_finds_what_changed_meanwhile(qtbot, library, made):
     from PySide6.QtWidgets import QWidget
 
