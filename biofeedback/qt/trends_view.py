@@ -122,7 +122,8 @@ class TrendPlot(QuietPlot):
 
 
 class TrendsView(QWidget):
-    """A person's trends over a period: the headline and six small plots, seven for someone whose blood pressure was taken.
+    """A person's trends over a period: the headline and six small plots (seven for someone
+    whose blood pressure was taken).
 
     Parameters
     ----------

@@ -2,8 +2,8 @@
 
 The overview strip shows heart rate (its range and mean per column), the coherence level as a
 colour band (with its word on hover, so colour is never the only sign), markers as flags,
-blood-pressure readings as diamonds (the reading on hover), and gaps hatched. Click or drag anywhere to move the playhead. Under it: previous marker, back,
-play or pause, forward, next marker, the time, the speed (0.25x to 16x), the markers menu
+blood-pressure readings as diamonds (the reading on hover), and gaps hatched. Click or drag
+anywhere to move the playhead. Under it: previous marker, back, play or pause, forward, next marker, the time, the speed (0.25x to 16x), the markers menu
 (go to, rename), and the session's blood pressure before and after in one calm sentence.
 
 Keys (active anywhere in the window): Space or K play and pause; Left and Right move 5 s,
@@ -288,14 +288,17 @@ class OverviewStrip(QWidget):
         colour, tells it from a marker's flag); the reading itself is on hover and in the bar."""
         colour = QColor(palette.VERMILLION)
         for reading in self.readings:
-            x = min(max(self.x_of(reading.t), r.left() + 5), r.right() - 5)  # one taken at the very end stays whole
+            x = self._reading_x(reading, r)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
             p.drawPolygon(QPolygonF([QPointF(x, r.top() + 1), QPointF(x + 5, r.top() + 7), QPointF(x, r.top() + 13), QPointF(x - 5, r.top() + 7)]))
 
+    def _reading_x(self, reading, r: QRectF) -> float:
+        return min(max(self.x_of(reading.t), r.left() + 5), r.right() - 5)  # one taken at the very end stays whole
+
     def _reading_near(self, x: float):
         r = self._plot_rect()
-        near = [(abs(min(max(self.x_of(b.t), r.left() + 5), r.right() - 5) - x), b) for b in self.readings]
+        near = [(abs(self._reading_x(b, r) - x), b) for b in self.readings]
         near = [pair for pair in near if pair[0] <= 6]
         return min(near, key=lambda pair: pair[0])[1] if near else None
 
