@@ -9,7 +9,7 @@ from pathlib import Path
 from biofeedback.core.annotations import PhaseChange, Rating
 from biofeedback.core.live import LiveAnalyzer
 from biofeedback.core.pacer import PacerSettings
-from biofeedback.core.samples import LinkState, SourceInfo, SourceKind, Status
+from biofeedback.core.samples import BloodPressure, LinkState, SourceInfo, SourceKind, Status
 from biofeedback.core.session import SessionCore
 from biofeedback.sources.demo import DemoSource
 from biofeedback.storage.session_file import SessionWriter, make_header
@@ -31,13 +31,15 @@ def record_demo(
     resonance: float = 5.5,
     started: dt.datetime | None = None,
     phases: tuple[PhaseChange, ...] = (),
+    blood_pressure: tuple[BloodPressure | None, BloodPressure | None] = (None, None),
 ) -> Path:
     """Record ``duration_s`` of the demo (breathing with the pacer) into ``path``.
 
     Between ``drop`` times the strap is out of reach (a lost status, no notifications: a gap).
     ``ratings``: the default before and after, none (False), or these two. ``started``: the
     wall-clock start written in the header (default now). ``phases``: a guided protocol's
-    phases, entered at their times.
+    phases, entered at their times. ``blood_pressure``: readings taken before (added as
+    recording starts) and after (as it ends), as the window adds them.
     """
     demo = DemoSource.from_query(f"seed={seed}&pace={pace}&resonance={resonance}", f"demo?seed={seed}")
     pacer = PacerSettings.from_rate(pace)
@@ -58,6 +60,8 @@ def record_demo(
     core.start_recording(0.0)
     if ratings:
         core.add_rating(ratings[0])
+    if blood_pressure[0] is not None:
+        core.add_blood_pressure(blood_pressure[0])
     pending_markers = sorted(markers)
     pending_phases = sorted(phases, key=lambda p: p.t)
     dropped = False
@@ -85,5 +89,7 @@ def record_demo(
         core.tick(t)
     if ratings:
         core.add_rating(ratings[1])
+    if blood_pressure[1] is not None:
+        core.add_blood_pressure(blood_pressure[1])
     core.stop_recording(duration_s)
     return path

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from biofeedback.core.samples import BloodPressure
 from biofeedback.storage.library import SCHEMA_VERSION, Library, LibraryError
 from biofeedback.storage.session_file import read_session
 from recorded import record_demo
@@ -25,7 +26,13 @@ def made(tmp_path_factory) -> dict[str, Path]:
     """Recorded sessions to copy into each test's library folder."""
     folder = tmp_path_factory.mktemp("made")
     return {
-        "robin1": record_demo(folder / "2026-11-02_09-00-00.bfs", 200.0, person="Robin", seed=1),
+        "robin1": record_demo(
+            folder / "2026-11-02_09-00-00.bfs",
+            200.0,
+            person="Robin",
+            seed=1,
+            blood_pressure=(BloodPressure(0.0, 17.6, 11.5, unit="kPa", pulse_bpm=72.0, when="before"), BloodPressure(200.0, 124.0, 80.0, when="after")),
+        ),
         "robin2": record_demo(folder / "2026-11-09_09-00-00.bfs", 200.0, person="Robin", seed=2, ratings=False),
         "sam": record_demo(folder / "2026-11-05_18-30-00.bfs", 200.0, person="Sam", seed=4, markers=()),
     }
@@ -56,8 +63,15 @@ def test_sessions_are_listed_with_their_summary_and_filtered(tmp_path, made, nsr
     assert len(imported) == 1 and imported[0].source_kind == "import" and imported[0].person == "Me" and imported[0].beats == 337
     assert lib.people() == ["Me", "Robin", "Sam"]
     payload = first.to_json()
-    for key in ("path", "person", "started_utc", "duration_s", "beats", "mean_hr_bpm", "rmssd_ms", "coherence_mean", "ratings"):
+    for key in ("path", "person", "started_utc", "duration_s", "beats", "mean_hr_bpm", "rmssd_ms", "coherence_mean", "ratings", "blood_pressure"):
         assert key in payload
+    # blood pressure in mmHg (the kPa the cuff sent, converted), as the summary picks the readings
+    assert payload["blood_pressure"] == {
+        "before": {"systolic_mmhg": 132.0, "diastolic_mmhg": 86.3, "pulse_bpm": 72.0},
+        "after": {"systolic_mmhg": 124.0, "diastolic_mmhg": 80.0, "pulse_bpm": None},
+    }
+    assert lib.entries(person="Sam")[0].blood_pressure == {"before": None, "after": None}
+    assert lib.entries(text="132") == []  # the readings are not searched as text
     json.dumps(payload)
     assert lib.sync().added == []  # nothing changed: nothing read again
 

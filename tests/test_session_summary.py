@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from biofeedback.core.annotations import PhaseChange
+from biofeedback.core.blood_pressure import tell
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.review import rebuild_session
 from biofeedback.core.samples import BloodPressure
@@ -97,3 +98,7 @@ def test_readings_marked_before_and_after_are_the_ones_compared():
     ]
     s = summarize_session(BeatTimeline(), blood_pressure=readings)
     assert (s.bp_before.systolic_mmhg, s.bp_after.systolic_mmhg) == (120.0, 112.0)
+    after = [BloodPressure(100.0, 141.0, 92.0, when="after")]
+    only_after = summarize_session(BeatTimeline(), blood_pressure=after)
+    assert only_after.bp_before is None and only_after.bp_after.systolic_mmhg == 141.0  # not "141/92 -> 141/92"
+    assert only_after.blood_pressure_story().sentence == tell(after).sentence

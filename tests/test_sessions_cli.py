@@ -9,7 +9,7 @@ import sys
 
 from recorded import record_demo
 
-KEYS = ("path", "person", "started_utc", "duration_s", "beats", "mean_hr_bpm", "rmssd_ms", "coherence_mean", "ratings")
+KEYS = ("path", "person", "started_utc", "duration_s", "beats", "mean_hr_bpm", "rmssd_ms", "coherence_mean", "ratings", "blood_pressure")
 
 
 def run(*args, data_home):

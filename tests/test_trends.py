@@ -19,6 +19,7 @@ class Row:
     rmssd_ms: float | None = 30.0
     resting_hr_bpm: float | None = 62.0
     ratings: dict = field(default_factory=lambda: {"before": None, "after": None})
+    blood_pressure: dict = field(default_factory=lambda: {"before": None, "after": None})
     title: str = ""
     error: str | None = None
     beats: int | None = 300
@@ -55,3 +56,23 @@ def test_no_sessions_no_points():
     assert trends.series("rmssd_ms")[0].size == 0
     h = headline(trends)
     assert h.sessions == 0 and h.coherence_last is None and h.pain_before is None
+
+
+def pressure(systolic: float, diastolic: float) -> dict:
+    return {"systolic_mmhg": systolic, "diastolic_mmhg": diastolic, "pulse_bpm": None}
+
+
+def test_blood_pressure_before_and_after_each_session_where_there_is_a_reading():
+    rows = [
+        Row("Robin", day(0), blood_pressure={"before": pressure(132, 86), "after": pressure(124, 80)}),
+        Row("Robin", day(3)),  # no cuff that day
+        Row("Robin", day(7), blood_pressure={"before": None, "after": pressure(121.5, 78)}),
+    ]
+    trends = person_trends(rows, "Robin")
+    assert trends.has_blood_pressure and not person_trends(rows[1:2], "Robin").has_blood_pressure
+    assert trends.series("systolic", "before")[1].tolist() == [132.0]
+    days, after = trends.series("systolic", "after")
+    assert days.tolist() == [0.0, 7.0] and after.tolist() == [124.0, 121.5]
+    assert trends.series("diastolic", "after")[1].tolist() == [80.0, 78.0]
+    assert trends.series("diastolic", "before")[1].tolist() == [86.0]
+    assert not trends.since(day(1)).series("systolic", "before")[1].size

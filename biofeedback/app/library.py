@@ -142,6 +142,10 @@ class LibraryShell:
         return view
 
     def close(self) -> None:
+        try:  # a background sync that ends after this must not list from a closed index
+            self._relay.synced.disconnect(self._synced)
+        except (RuntimeError, TypeError):
+            pass
         for view in self.reviews:
             view.close()
         self.library.close()

@@ -4,7 +4,7 @@ The window is the main window (same clinic view, same calm view), driven by the 
 instead of a source: :class:`ReviewMode` puts a recording into a window, for this command (its
 own window, :func:`open_review`) and for a session opened from the library, which shows in the
 live session's window until "Back to the live session". The window docks the review bar
-(overview strip and transport) under the plots and switches off its record button and pacer
+(overview strip and transport, and the session's blood pressure before and after) under the plots and switches off its record button and pacer
 controls, since a review shows what was recorded and changes nothing but its markers.
 """
 
@@ -114,6 +114,7 @@ class ReviewMode:
 
     def __init__(self, window, controller, path: Path, data: Any = None, monotonic: Any = None, report: Any = None) -> None:
         from biofeedback.core import words
+        from biofeedback.core.blood_pressure import tell
         from biofeedback.core.live import LiveAnalyzer
         from biofeedback.core.review import ReviewRecording
         from biofeedback.core.session import SessionCore
@@ -135,6 +136,7 @@ class ReviewMode:
         bar = ReviewBar()
         bar.set_overview(recording.overview)
         bar.set_markers(review.markers)
+        bar.set_blood_pressure(tell(recording.blood_pressure), recording.blood_pressure)
         bar.report_button.setVisible(report is not None)
         if report is not None:
             bar.report_requested.connect(lambda: report(path))

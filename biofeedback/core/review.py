@@ -233,6 +233,8 @@ class ReviewRecording:
         self.battery_items = np.flatnonzero(item_code == 2)
         self.sample_items = np.flatnonzero(item_code == 3)
         self.bp_items = np.flatnonzero(item_code == 4)
+        #: The session's blood-pressure readings, in time order.
+        self.blood_pressure: list[BloodPressure] = [self.item_payload[i] for i in self.bp_items.tolist()]
         self.pacer_items = np.flatnonzero(kinds == _PACER)
         self.rating_items = np.flatnonzero(kinds == _RATING)
         self.phase_items = np.flatnonzero(kinds == _PHASE)

@@ -28,7 +28,7 @@ import numpy as np
 
 from biofeedback.core import artifacts, coherence, hrv
 from biofeedback.core.annotations import Marker, PhaseChange, Rating
-from biofeedback.core.blood_pressure import BloodPressureStory, tell
+from biofeedback.core.blood_pressure import BloodPressureStory, before_and_after, tell
 from biofeedback.core.pacer import PacerSettings
 from biofeedback.core.samples import BloodPressure
 from biofeedback.core.summary import COHERENCE_STEP_S, analyze
@@ -303,11 +303,13 @@ def summarize_session(
     before = [x for x in ratings if x.when == "before"]
     after = [x for x in ratings if x.when == "after"]
     readings = sorted(blood_pressure, key=lambda b: b.t)
-    # readings the person marked before or after the session count as such; else the first and last
-    marked_before = [b for b in readings if getattr(b, "when", None) == "before"]
-    marked_after = [b for b in readings if getattr(b, "when", None) == "after"]
-    bp_before = marked_before[0] if marked_before else (readings[0] if readings else None)
-    bp_after = marked_after[-1] if marked_after else (readings[-1] if len(readings) > 1 else None)
+    # readings the person marked before or after the session count as such, as tell() says them
+    # (a session with only a reading after has none before); unmarked ones, the first and last
+    if any(getattr(b, "when", None) in ("before", "after") for b in readings):
+        bp_before, bp_after = before_and_after(readings)
+    else:
+        bp_before = readings[0] if readings else None
+        bp_after = readings[-1] if len(readings) > 1 else None
 
     phase_list = sorted(phases, key=lambda p: p.t)
     session_end = end_s if end_s is not None else (float(times[-1]) if len(times) else 0.0)

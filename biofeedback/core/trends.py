@@ -1,8 +1,8 @@
 """Progress over weeks: one point per session, per person.
 
 What a patient wants to see at a glance ("your sessions this month") and a therapist wants to
-read off: coherence (mean and time in the high level), RMSSD, resting heart rate, and pain and
-stress before and after. Built from the library's rows (any objects with the attributes of
+read off: coherence (mean and time in the high level), RMSSD, resting heart rate, pain and
+stress before and after, and blood pressure before and after where a cuff was used. Built from the library's rows (any objects with the attributes of
 :class:`TrendSource`), so it costs nothing to draw.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-#: What the trends can show, with a unit for the axis; ratings have before and after.
+#: What the trends can show, with a unit for the axis; ratings and pressures have before and after.
 MEASURES = {
     "coherence_mean": "coherence (mean ratio)",
     "coherence_high_pct": "time coherent (%)",
@@ -24,7 +24,12 @@ MEASURES = {
     "resting_hr_bpm": "resting heart rate (bpm)",
     "pain": "pain (0-10)",
     "stress": "stress (0-10)",
+    "systolic": "systolic pressure (mmHg)",
+    "diastolic": "diastolic pressure (mmHg)",
 }
+
+#: The measures with a value before and one after each session.
+BEFORE_AFTER = ("pain", "stress", "systolic", "diastolic")
 
 
 class TrendSource(Protocol):
@@ -37,6 +42,7 @@ class TrendSource(Protocol):
     rmssd_ms: float | None
     resting_hr_bpm: float | None
     ratings: dict[str, dict[str, int | None] | None]
+    blood_pressure: dict[str, dict[str, float | None] | None]
     title: str
     error: str | None
     beats: int | None
@@ -44,7 +50,8 @@ class TrendSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TrendPoint:
-    """One session: when it started (local time) and its numbers (None where unknown)."""
+    """One session: when it started (local time) and its numbers (None where unknown); blood
+    pressure in mmHg."""
 
     when: _dt.datetime
     title: str
@@ -56,10 +63,15 @@ class TrendPoint:
     pain_after: int | None
     stress_before: int | None
     stress_after: int | None
+    systolic_before: float | None = None
+    systolic_after: float | None = None
+    diastolic_before: float | None = None
+    diastolic_after: float | None = None
 
     def value(self, measure: str, when: str = "") -> float | None:
-        """``measure`` from :data:`MEASURES`; ratings take ``when`` "before" or "after"."""
-        if measure in ("pain", "stress"):
+        """``measure`` from :data:`MEASURES`; those in :data:`BEFORE_AFTER` take ``when``
+        "before" or "after"."""
+        if measure in BEFORE_AFTER:
             return getattr(self, f"{measure}_{when or 'before'}")
         return getattr(self, measure)
 
@@ -70,6 +82,11 @@ class Trends:
 
     person: str
     points: tuple[TrendPoint, ...]
+
+    @property
+    def has_blood_pressure(self) -> bool:
+        """Whether any session has a reading (people without a cuff have none)."""
+        return any(p.value("systolic", when) is not None for p in self.points for when in ("before", "after"))
 
     def since(self, start: _dt.datetime) -> Trends:
         return Trends(self.person, tuple(p for p in self.points if p.when >= start))
@@ -95,13 +112,18 @@ def _rating(ratings: dict[str, Any], when: str, what: str) -> int | None:
     return None if not one else one.get(what)
 
 
+def _pressure(blood_pressure: dict[str, Any], when: str, what: str) -> float | None:
+    one = (blood_pressure or {}).get(when)
+    return None if not one else one.get(f"{what}_mmhg")
+
+
 def person_trends(entries: Iterable[TrendSource], person: str) -> Trends:
     """One point per readable session of ``person`` with beats, oldest first."""
     points = []
     for e in entries:
         if e.person != person or e.error is not None or not e.beats or e.started_local is None:
             continue
-        r = e.ratings
+        r, bp = e.ratings, e.blood_pressure
         points.append(
             TrendPoint(
                 e.started_local,
@@ -114,6 +136,10 @@ def person_trends(entries: Iterable[TrendSource], person: str) -> Trends:
                 _rating(r, "after", "pain"),
                 _rating(r, "before", "stress"),
                 _rating(r, "after", "stress"),
+                _pressure(bp, "before", "systolic"),
+                _pressure(bp, "after", "systolic"),
+                _pressure(bp, "before", "diastolic"),
+                _pressure(bp, "after", "diastolic"),
             )
         )
     points.sort(key=lambda p: p.when)

@@ -134,6 +134,10 @@ BP_ROSE = _(
 BP_CHANGED = _("Your blood pressure went from {before} to {after} mmHg.")
 BP_ONLY_BEFORE = _("Your blood pressure before the session was {before} mmHg.")
 BP_ONLY_AFTER = _("Your blood pressure after the session was {after} mmHg.")
+#: One reading where it was taken: the review strip's tip and a trends point's tip.
+BP_READING_WHEN = _("blood pressure {when}: {reading} mmHg")
+#: The readings of a session under review, marked on its overview strip.
+BP_REVIEW_TIP = _("The blood-pressure readings of this session, marked ◆ in the strip:")
 
 #: What each of a cuff's measurement flags means, calmly, with what to do (docs/bluetooth.md).
 BP_FLAG_EXPLANATIONS = {

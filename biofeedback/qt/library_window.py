@@ -58,6 +58,7 @@ COLUMNS = (
     ("pain", "Pain", "Pain before → after (0-10)"),
     ("stress", "Stress", "Stress before → after (0-10)"),
     ("mood", "Mood", "Mood before → after"),
+    ("pressure", "Blood pressure", "Blood pressure before → after the session, systolic/diastolic mmHg"),
     ("tags", "Tags", "Tags (T to change)"),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -81,6 +82,25 @@ def _before_after(ratings: dict, what: str) -> str:
     if not ratings.get("before") and not ratings.get("after"):
         return ""
     return f"{one('before')} → {one('after')}"
+
+
+def _pressure(blood_pressure: dict) -> str:
+    """``"132/86 → 124/80"``, ``"132/86 → -"`` or empty."""
+
+    def one(when: str) -> str:
+        r = blood_pressure.get(when)
+        return "-" if not r else f"{round(r['systolic_mmhg'])}/{round(r['diastolic_mmhg'])}"
+
+    if not blood_pressure.get("before") and not blood_pressure.get("after"):
+        return ""
+    return f"{one('before')} → {one('after')}"
+
+
+def _pressure_order(blood_pressure: dict) -> tuple[float, float] | None:
+    """Sessions sort by the reading before (the one after where there is none): systolic, then
+    diastolic."""
+    r = blood_pressure.get("before") or blood_pressure.get("after")
+    return None if not r else (r["systolic_mmhg"], r["diastolic_mmhg"])
 
 
 class SessionTableModel(QAbstractTableModel):
@@ -163,6 +183,8 @@ class SessionTableModel(QAbstractTableModel):
             return f"{e.coherence_mean:.1f}{high}"
         if key in ("pain", "stress", "mood"):
             return _before_after(e.ratings, key)
+        if key == "pressure":
+            return _pressure(e.blood_pressure)
         if key == "tags":
             return ", ".join(e.tags)
         return ""
@@ -181,6 +203,7 @@ class SessionTableModel(QAbstractTableModel):
             "pain": ((e.ratings.get("before") or {}).get("pain")),
             "stress": ((e.ratings.get("before") or {}).get("stress")),
             "mood": ((e.ratings.get("before") or {}).get("mood")),
+            "pressure": _pressure_order(e.blood_pressure),
             "tags": ", ".join(e.tags).lower(),
         }
         value = values[key]
@@ -265,7 +288,7 @@ class LibraryWindow(QMainWindow):
         self.search.setPlaceholderText("Search titles, notes, tags (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.trends_button = QPushButton("Trends")
-        self.trends_button.setToolTip("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings")
+        self.trends_button.setToolTip("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings, blood pressure")
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Person"))
         filters.addWidget(self.person_box)

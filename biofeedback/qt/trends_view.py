@@ -3,7 +3,8 @@
 A headline in words first ("8 sessions in the last 30 days; coherence 1.2 at first, 2.4
 lately; pain 6 before, 3 after, on average"), then one small plot per measure, one point per
 session: coherence (mean ratio, over the level bands with their words), time coherent, RMSSD,
-resting heart rate, and pain and stress before (hollow) and after (filled) each session. Hover
+resting heart rate, pain and stress before (hollow) and after (filled) each session, and, for
+someone whose blood pressure was taken, systolic and diastolic pressure before and after. Hover
 a point for its numbers and its session.
 """
 
@@ -18,11 +19,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from biofeedback.core import coherence
+from biofeedback.core import coherence, words
+from biofeedback.core.blood_pressure import SAME_WITHIN_MMHG
 from biofeedback.core.trends import Trends, headline
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.hr_plot import MIN_HR_SPAN_BPM
 from biofeedback.qt.widgets.plot_base import QuietPlot
+
+#: The least span of the blood-pressure plot, mmHg: systolic and diastolic of a steady person
+#: (about 40 apart) with room for a few readings' change around them.
+MIN_PRESSURE_SPAN_MMHG = 50.0 + 2 * SAME_WITHIN_MMHG
 
 #: The periods offered: label, days (None: all).
 PERIODS = (("Last 30 days", 30), ("Last 3 months", 91), ("Last year", 365), ("All sessions", None))
@@ -116,7 +122,8 @@ class TrendPlot(QuietPlot):
 
 
 class TrendsView(QWidget):
-    """A person's trends over a period: the headline and six small plots.
+    """A person's trends over a period: the headline and six small plots (seven for someone
+    whose blood pressure was taken).
 
     Parameters
     ----------
@@ -159,6 +166,7 @@ class TrendsView(QWidget):
             "resting": TrendPlot("Resting heart rate", "bpm"),
             "pain": TrendPlot("Pain, before ○ and after ●", "0-10"),
             "stress": TrendPlot("Stress, before ○ and after ●", "0-10"),
+            "pressure": TrendPlot("Blood pressure, before ○ and after ●", ""),
         }
         # the coherence levels behind the coherence plot, with their words
         self._bands = []
@@ -173,9 +181,12 @@ class TrendsView(QWidget):
             self.plots["coherence"].getPlotItem().addItem(word, ignoreBounds=True)
             self._bands.append((level, band))
             self._band_words.append((lo, hi, word))
+        # six columns: two plots a row, three in the last when blood pressure is shown there
         grid = QGridLayout()
-        for i, key in enumerate(("coherence", "high", "rmssd", "resting", "pain", "stress")):
-            grid.addWidget(self.plots[key], i // 2, i % 2)
+        for i, key in enumerate(("coherence", "high", "rmssd", "resting")):
+            grid.addWidget(self.plots[key], i // 2, 3 * (i % 2), 1, 3)
+        self.grid = grid
+        self._show_pressure(False)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.headline)
@@ -201,6 +212,18 @@ class TrendsView(QWidget):
         if self.trends is not None:
             self.show_trends(self.trends, self.period_box.currentText())
 
+    def _show_pressure(self, shown: bool) -> None:
+        """The last row: pain and stress, and blood pressure beside them for someone who has readings
+        (an empty plot would only tell someone without a cuff what they lack)."""
+        row = 2
+        keys = ("pain", "stress", "pressure") if shown else ("pain", "stress")
+        width = 6 // len(keys)
+        for i, key in enumerate(keys):
+            self.grid.addWidget(self.plots[key], row, i * width, 1, width)
+        if not shown:
+            self.grid.removeWidget(self.plots["pressure"])
+        self.plots["pressure"].setVisible(shown)
+
     def _place_band_words(self) -> None:
         """The level words at the left edge of the coherence plot, in their bands."""
         (x0, _x1), _ = self.plots["coherence"].getPlotItem().vb.viewRange()
@@ -209,6 +232,8 @@ class TrendsView(QWidget):
 
     def refresh(self, now: _dt.datetime | None = None) -> None:
         trends = self.load(self.person_box.currentText())
+        # whether the person ever had a reading, not only in this period: the plots stay put
+        self._show_pressure(trends.has_blood_pressure)
         days = self.period_box.currentData()
         if days is not None:
             now = now or _dt.datetime.now(_dt.timezone.utc)
@@ -259,3 +284,27 @@ class TrendsView(QWidget):
             plot.add_series(tb, yb, texts_b, QColor(colour), filled=False, line=False)
             plot.add_series(ta, ya, texts_a, QColor(colour), filled=True, line=False)
             plot.finish(start, stop, (0.0, 10.0))
+        self._show_blood_pressure(trends, start, stop)
+
+    def _show_blood_pressure(self, trends: Trends, start: float, stop: float) -> None:
+        """Systolic and diastolic before (hollow) and after (filled) each session, each before
+        joined to its after; a point's tip gives the whole reading."""
+        plot = self.plots["pressure"]
+        for what, colour in (("systolic", palette.VERMILLION), ("diastolic", palette.BLUISH_GREEN)):
+            both = [p for p in trends.points if p.value(what, "before") is not None and p.value(what, "after") is not None]
+            plot.add_connectors(
+                np.array([p.when.timestamp() for p in both]),
+                np.array([p.value(what, "before") for p in both], dtype=float),
+                np.array([p.value(what, "after") for p in both], dtype=float),
+                QColor(colour),
+            )
+            for when in ("before", "after"):
+                chosen = [p for p in trends.points if p.value(what, when) is not None]
+                texts = [
+                    f"{p.when:%a %d %b, %H:%M}" + (f" · {p.title}" if p.title else "") + "\n"
+                    + words.BP_READING_WHEN.format(when=when, reading=f"{p.value('systolic', when):.0f}/{p.value('diastolic', when):.0f}")
+                    for p in chosen
+                ]
+                t, y = trends.timestamps(what, when)
+                plot.add_series(t, y, texts, QColor(colour), filled=when == "after", line=False)
+        plot.finish(start, stop, None, MIN_PRESSURE_SPAN_MMHG)

@@ -46,7 +46,8 @@ from biofeedback.storage.session_file import (
 log = logging.getLogger(__name__)
 
 #: The index's schema; another version (older or newer) means the index is rebuilt from the files.
-SCHEMA_VERSION = 1
+#: 2: each session's blood pressure before and after.
+SCHEMA_VERSION = 2
 
 #: The index file, in the user data folder.
 INDEX_NAME = "library.sqlite3"
@@ -90,6 +91,7 @@ _COLUMNS = (
     "tags",
     "note",
     "ratings",
+    "blood_pressure",
     "problems",
     "error",
     "latest_t",
@@ -111,6 +113,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     source TEXT, source_kind TEXT,
     title TEXT NOT NULL, tags TEXT NOT NULL, note TEXT NOT NULL,
     ratings TEXT NOT NULL,          -- JSON: {{"before": {{...}} or null, "after": ...}}
+    blood_pressure TEXT NOT NULL,   -- JSON: {{"before": {{"systolic_mmhg": ...}} or null, "after": ...}}
     problems TEXT NOT NULL,         -- JSON list of sentences
     error TEXT,                     -- why the file cannot be read at all, or NULL
     latest_t REAL,
@@ -150,6 +153,9 @@ class LibraryEntry:
     problems: tuple[str, ...]
     error: str | None
     summary_json: str | None = field(default=None, repr=False)
+    #: The readings before and after the session, as the summary picks them:
+    #: ``{"before": {"systolic_mmhg", "diastolic_mmhg", "pulse_bpm"} or None, "after": ...}``.
+    blood_pressure: dict[str, dict[str, float | None] | None] = field(default_factory=lambda: {"before": None, "after": None})
 
     @property
     def readable(self) -> bool:
@@ -185,6 +191,7 @@ class LibraryEntry:
             "coherence_mean": self.coherence_mean,
             "coherence_high_pct": self.coherence_high_pct,
             "ratings": self.ratings,
+            "blood_pressure": self.blood_pressure,
             "title": self.title,
             "tags": list(self.tags),
             "note": self.note,
@@ -226,6 +233,15 @@ def _ratings_json(data_ratings) -> dict[str, dict[str, int | None] | None]:
         return None if r is None else {"pain": r.pain, "stress": r.stress, "mood": r.mood}
 
     return {"before": one(before[0] if before else None), "after": one(after[-1] if after else None)}
+
+
+def _blood_pressure_json(summary: SessionSummary) -> dict[str, dict[str, float | None] | None]:
+    """The summary's readings before and after (mmHg), as the index keeps them."""
+
+    def one(r):
+        return None if r is None else {"systolic_mmhg": r.systolic_mmhg, "diastolic_mmhg": r.diastolic_mmhg, "pulse_bpm": r.pulse_bpm}
+
+    return {"before": one(summary.bp_before), "after": one(summary.bp_after)}
 
 
 def summarize_recording(data: SessionData) -> SessionSummary:
@@ -465,7 +481,8 @@ class Library:
         file_time = _dt.datetime.fromtimestamp(mtime_ns / 1e9, _dt.timezone.utc).isoformat(timespec="seconds")
         values: dict[str, Any] = dict.fromkeys(_COLUMNS)
         values.update(name=name, size=size, mtime_ns=mtime_ns, side_stamp=side, sort_time=file_time, title="", tags="[]", note="")
-        values.update(ratings=json.dumps({"before": None, "after": None}), problems="[]", person="", source="", source_kind="")
+        nothing = json.dumps({"before": None, "after": None})
+        values.update(ratings=nothing, blood_pressure=nothing, problems="[]", person="", source="", source_kind="")
         try:
             data = load_recording(path, as_packets=False)
             summary = summarize_recording(data)
@@ -501,6 +518,7 @@ class Library:
             tags=json.dumps(list(details.get("tags", []))),
             note=str(details.get("note", "")),
             ratings=json.dumps(_ratings_json(data.ratings)),
+            blood_pressure=json.dumps(_blood_pressure_json(summary)),
             problems=json.dumps(data.problems()),
             latest_t=data.latest_t,
         )
@@ -556,6 +574,7 @@ class Library:
             problems=tuple(json.loads(v["problems"])),
             error=v["error"],
             summary_json=v["summary"],
+            blood_pressure=json.loads(v["blood_pressure"]),
         )
 
     def people(self) -> list[str]:

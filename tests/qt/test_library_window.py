@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from biofeedback.app.library import LibraryShell
 from biofeedback.core.annotations import Rating
+from biofeedback.core.samples import BloodPressure
 from biofeedback.core.trends import person_trends
 from biofeedback.qt.library_window import COLUMNS, LibraryWindow
 from biofeedback.qt.settings import MemoryStore, Settings
@@ -21,6 +22,13 @@ from biofeedback.storage.session_file import read_session
 from recorded import record_demo
 
 DAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+#: Robin's readings, session by session: before and after, only after, none.
+PRESSURES = (
+    (BloodPressure(0.0, 132, 86, pulse_bpm=70, when="before"), BloodPressure(160.0, 124, 80, when="after")),
+    (None, BloodPressure(160.0, 141, 92, when="after")),
+    (None, None),
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,7 @@ def made(tmp_path_factory):
                 pacer_change=None,
                 ratings=(Rating(0.0, "before", 7 - i, 6, 2), Rating(160.0, "after", 4 - i, 3, 4)),
                 started=DAY + dt.timedelta(days=7 * i),
+                blood_pressure=PRESSURES[i],
             )
         )
     files.append(record_demo(folder / "sam.bfs", 160.0, person="Sam", seed=30, markers=(), drop=None, pacer_change=None, ratings=False, started=DAY + dt.timedelta(days=3)))
@@ -81,6 +90,28 @@ def test_lists_sorts_and_filters(qtbot, library):
     assert len(shown(window, "person")) == 1
     window.search.clear()
     assert window.proxy.rowCount() == 4
+
+
+def test_blood_pressure_shows_before_and_after_and_sorts_by_the_reading_before(qtbot, library):
+    window = LibraryWindow(library)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert shown(window, "pressure") == ["", "- → 141/92", "", "132/86 → 124/80"]  # newest first
+    column = [c[0] for c in COLUMNS].index("pressure")
+    window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert shown(window, "pressure") == ["132/86 → 124/80", "- → 141/92", "", ""]  # none last
+    window.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    assert [x for x in shown(window, "pressure") if x] == ["- → 141/92", "132/86 → 124/80"]
+    qtbot.keyClicks(window.search, "132")
+    assert window.proxy.rowCount() == 0  # a reading is not a word to search for
+    window.search.clear()
+    # every column fits a 1280x720 window, the session's title keeping the room left over
+    header = window.table.horizontalHeader()
+    assert window.width() <= 1280
+    assert sum(header.sectionSize(i) for i in range(len(COLUMNS))) <= window.table.viewport().width()
+    assert header.sectionSize(column) >= window.table.fontMetrics().horizontalAdvance("132/86 → 124/80")
+    assert header.sectionSize([c[0] for c in COLUMNS].index("title")) >= 120
 
 
 def test_rename_tag_note_delete_and_undo(qtbot, library):
@@ -181,6 +212,29 @@ def test_trends_show_one_point_per_session_with_numbers_on_hover(qtbot, library)
     view.refresh(now=now + dt.timedelta(days=90))
     assert view.headline.text() == "Sam: no sessions in this period"
     assert np.all([not p.points[0].data.size for p in view.plots.values() if p.points])
+
+
+def test_trends_show_blood_pressure_before_and_after_only_for_someone_with_readings(qtbot, library):
+    now = DAY + dt.timedelta(days=20)
+    view = TrendsView(lambda p: person_trends(library.entries(person=p), p), library.people(), "Robin")
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    view.period_box.setCurrentIndex(view.period_box.findText("All sessions"))
+    view.refresh(now=now)
+    plot = view.plots["pressure"]
+    assert plot.isVisible() and not plot.empty.isVisible()
+    systolic_before, systolic_after, diastolic_before, diastolic_after = plot.points
+    assert systolic_before.data["y"].tolist() == [132.0] and sorted(systolic_after.data["y"].tolist()) == [124.0, 141.0]
+    assert diastolic_before.data["y"].tolist() == [86.0] and sorted(diastolic_after.data["y"].tolist()) == [80.0, 92.0]
+    tip = systolic_before.opts["tip"](x=0, y=0, data=systolic_before.data[0]["data"])
+    assert tip == "Mon 02 Nov, 09:00\nblood pressure before: 132/86 mmHg"
+    assert len(plot.lines) == 2  # the one session with both: its before joined to its after, systolic and diastolic
+    assert view.plots["pain"].width() > 200 and plot.width() > 200  # three plots share the last row
+    view.person_box.setCurrentIndex(view.person_box.findText("Sam"))  # no cuff: no empty plot either
+    assert not plot.isVisible() and view.plots["stress"].isVisible()
+    qtbot.waitUntil(lambda: view.plots["pain"].width() > view.width() // 3, timeout=2000)  # two share it again
 
 
 def test_coming_back_to_the_library_finds_what_changed_meanwhile(qtbot, library, made):

@@ -264,3 +264,37 @@ def test_the_review_bar_hint_shows_whole_or_not_at_all(qtbot, recorded):
     window.resize(1900, 1000)
     qtbot.waitUntil(bar.hint.fits, timeout=2000)
     view.close()
+
+
+def test_the_reviewer_sees_the_blood_pressure_before_and_after(qtbot, recorded, tmp_path):
+    from biofeedback.core import words
+    from biofeedback.core.samples import BloodPressure
+    from biofeedback.storage.library import summarize_recording
+    from biofeedback.storage.recordings import load_recording
+
+    before = BloodPressure(0.0, 132.0, 86.0, pulse_bpm=71.0, origin="manual", when="before")
+    after = BloodPressure(300.0, 124.0, 80.0, flags=("irregular_pulse",), when="after")
+    path = record_demo(tmp_path / "pressure.bfs", 300.0, markers=(), drop=None, pacer_change=None, blood_pressure=(before, after))
+    view = open_review(path, settings=Settings(MemoryStore()), monotonic=Hands())
+    qtbot.addWidget(view.window)
+    view.window.resize(1280, 720)
+    view.window.show()
+    qtbot.waitExposed(view.window)
+    label, strip = view.bar.pressure_label, view.bar.strip
+    sentence = words.BP_EASED.format(before="132/86", after="124/80")
+    assert label.isVisible() and label.text() == sentence
+    assert sentence == summarize_recording(load_recording(path)).blood_pressure_story().sentence  # the summary's words
+    assert label.height() >= label.heightForWidth(label.width()) and view.window.width() <= 1280  # whole, in a 1280-wide window
+    tip = label.toolTip()
+    assert "132/86 mmHg · pulse 71" in tip and "124/80 mmHg · irregular pulse" in tip
+    assert words.BP_FLAG_EXPLANATIONS["irregular_pulse"] in tip
+    assert [r.when for r in strip.readings] == ["before", "after"]  # marked in the strip where they were taken
+    assert strip.describe(0.0).endswith("blood pressure before: 132/86 mmHg")
+    assert strip.describe(view.review.recording.end_s).endswith("blood pressure after: 124/80 mmHg")
+    assert "blood pressure" not in strip.describe(150.0)
+    view.close()
+
+    plain = open_review(recorded, settings=Settings(MemoryStore()), monotonic=Hands())  # no cuff: nothing said
+    qtbot.addWidget(plain.window)
+    assert not plain.bar.pressure_label.isVisibleTo(plain.window) and not plain.bar.strip.readings
+    plain.close()

@@ -1,10 +1,10 @@
 """The review bar: the whole session at a glance with a playhead to drag, and the transport.
 
 The overview strip shows heart rate (its range and mean per column), the coherence level as a
-colour band (with its word on hover, so colour is never the only sign), markers as flags, and
-gaps hatched. Click or drag anywhere to move the playhead. Under it: previous marker, back,
-play or pause, forward, next marker, the time, the speed (0.25x to 16x) and the markers menu
-(go to, rename).
+colour band (with its word on hover, so colour is never the only sign), markers as flags,
+blood-pressure readings as diamonds (the reading on hover), and gaps hatched. Click or drag
+anywhere to move the playhead. Under it: previous marker, back, play or pause, forward, next marker, the time, the speed (0.25x to 16x), the markers menu
+(go to, rename), and the session's blood pressure before and after in one calm sentence.
 
 Keys (active anywhere in the window): Space or K play and pause; Left and Right move 5 s,
 Shift with them 1 minute; Home and End; [ and ] slower and faster; Page Up and Page Down (or
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from biofeedback.core import words
+from biofeedback.core.blood_pressure import BloodPressureStory, format_reading, reading_line
 from biofeedback.core.review import SPEEDS, Overview
 from biofeedback.qt import palette
 
@@ -83,6 +84,8 @@ class OverviewStrip(QWidget):
         self.setToolTip("")
         self.overview: Overview | None = None
         self.markers: list = []
+        #: Blood-pressure readings (``BloodPressure``), drawn as diamonds in the flags' row.
+        self.readings: list = []
         self.position = 0.0
         self.appearance = palette.DARK
         self._hr_range = (50.0, 90.0)
@@ -103,6 +106,10 @@ class OverviewStrip(QWidget):
 
     def set_markers(self, markers) -> None:
         self.markers = list(markers)
+        self.update()
+
+    def set_readings(self, readings) -> None:
+        self.readings = list(readings)
         self.update()
 
     def set_position(self, t: float) -> None:
@@ -178,6 +185,7 @@ class OverviewStrip(QWidget):
             self._paint_heart_rate(p, hr_top, lo, hi)
             self._paint_gaps(p, r)
             self._paint_markers(p, r)
+            self._paint_readings(p, r)
             p.setPen(a.text_dim)
             below = QRectF(r.left(), r.bottom() + 1, r.width(), 15)
             p.drawText(below, Qt.AlignmentFlag.AlignLeft, clock_text(ov.start_s))
@@ -275,6 +283,25 @@ class OverviewStrip(QWidget):
                     p.drawText(QPointF(x + 8, r.top() + 11), text)
                     next_free = x + 8 + metrics.horizontalAdvance(text) + 6
 
+    def _paint_readings(self, p: QPainter, r: QRectF) -> None:
+        """A diamond in the flags' row where each reading was taken (its shape, not only its
+        colour, tells it from a marker's flag); the reading itself is on hover and in the bar."""
+        colour = QColor(palette.VERMILLION)
+        for reading in self.readings:
+            x = self._reading_x(reading, r)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawPolygon(QPolygonF([QPointF(x, r.top() + 1), QPointF(x + 5, r.top() + 7), QPointF(x, r.top() + 13), QPointF(x - 5, r.top() + 7)]))
+
+    def _reading_x(self, reading, r: QRectF) -> float:
+        return min(max(self.x_of(reading.t), r.left() + 5), r.right() - 5)  # one taken at the very end stays whole
+
+    def _reading_near(self, x: float):
+        r = self._plot_rect()
+        near = [(abs(self._reading_x(b, r) - x), b) for b in self.readings]
+        near = [pair for pair in near if pair[0] <= 6]
+        return min(near, key=lambda pair: pair[0])[1] if near else None
+
     def _paint_playhead(self, p: QPainter, r: QRectF) -> None:
         a = self.appearance
         x = self.x_of(self.position)
@@ -326,6 +353,9 @@ class OverviewStrip(QWidget):
         marker = self._marker_near(self.x_of(t) if x is None else x)
         if marker is not None:
             parts.append(f"marker: {marker.label}" + (f" ({marker.note})" if marker.note else ""))
+        reading = self._reading_near(self.x_of(t) if x is None else x)
+        if reading is not None:
+            parts.append(words.BP_READING_WHEN.format(when=reading.when or "taken", reading=format_reading(reading)))
         return " · ".join(parts)
 
 
@@ -413,6 +443,12 @@ class ReviewBar(QWidget):
         self.hint.setToolTip(words.REVIEW_HINT_TIP)
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens the window
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # a line of its own, wrapped, so that the sentence never widens the window
+        self.pressure_label = QLabel()
+        self.pressure_label.setObjectName("reviewPressure")
+        self.pressure_label.setWordWrap(True)
+        self.pressure_label.setContentsMargins(LABEL_PX, 0, 0, 0)  # under the strip's plot, not its words
+        self.pressure_label.hide()  # shown for a session whose blood pressure was taken
 
         transport = QHBoxLayout()
         for w in (self.previous_button, self.back_button, self.play_button, self.forward_button, self.next_button):
@@ -434,6 +470,7 @@ class ReviewBar(QWidget):
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(2)
         layout.addWidget(self.strip)
+        layout.addWidget(self.pressure_label)
         layout.addLayout(transport)
         self._end = 0.0
         self._shortcuts: list[QShortcut] = []
@@ -497,6 +534,16 @@ class ReviewBar(QWidget):
                 action = rename.addAction(f"{clock_text(marker.t)}  {marker.label}")
                 action.triggered.connect(lambda _checked=False, i=marker.id: self.rename_requested.emit(i))
         self.markers_button.setText(f"Markers ({len(markers)})")
+
+    def set_blood_pressure(self, story: BloodPressureStory, readings=()) -> None:
+        """The session's readings: before -> after in the sentence the summary says
+        (:func:`core.blood_pressure.tell`), each reading marked in the strip."""
+        readings = list(readings)
+        self.strip.set_readings(readings)
+        self.pressure_label.setText(story.sentence)
+        self.pressure_label.setVisible(bool(story.sentence))
+        tip = [words.BP_REVIEW_TIP, *(reading_line(r, " · ") for r in readings), *story.explanations] if readings else []
+        self.pressure_label.setToolTip("\n".join(tip))
 
     def show_position(self, t: float) -> None:
         self.strip.set_position(t)
