@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from biofeedback.app.gui import build_window
 from biofeedback.core import words
 from biofeedback.core.annotations import Rating
-from biofeedback.core.samples import Sample, SourceInfo, SourceKind
+from biofeedback.core.samples import SourceInfo, SourceKind
 from biofeedback.qt.devices import MemoryStrapStore
 from biofeedback.qt.settings import MemoryStore, Settings
 from biofeedback.qt.summary_dialog import SummaryDialog
