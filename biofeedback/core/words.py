@@ -2,7 +2,8 @@
 
 Sentences shown in more than one screen or command, and the words that name things (coherence
 levels, pacer phases), live here, so each says one thing in one place. They are marked with
-:func:`_` (GNU gettext, from the standard library): ``xgettext -k_ biofeedback/**/*.py`` collects
+:func:`_` (GNU gettext, from the standard library), counts with :func:`_n`:
+``xgettext -k_ -k_n:1,2 biofeedback/**/*.py`` collects
 them into a template, and :func:`install` loads a translation. Install it before the screens'
 modules are imported, since these constants are translated when this module is first imported.
 
@@ -25,6 +26,22 @@ def install(localedir: str, languages: list[str] | None = None) -> None:
 def _(text: str) -> str:
     """Mark ``text`` for translation and return it in the installed language."""
     return _translation.gettext(text)
+
+
+def _n(singular: str, plural: str, n: int) -> str:
+    """The form of a counted phrase for ``n``, in the installed language ("1 beat", "2 beats")."""
+    return _translation.ngettext(singular, plural, n)
+
+
+def beats_count(n: int) -> str:
+    return _n("{n} beat", "{n} beats", n).format(n=f"{n:,}")
+
+
+def sessions_count(shown: int, everyone: int) -> str:
+    """The library's count: "12 sessions", or "3 of 12 sessions" when a filter hides some."""
+    if shown == everyone:
+        return _n("{n} session", "{n} sessions", shown).format(n=shown)
+    return _n("{n} of {total} session", "{n} of {total} sessions", everyone).format(n=shown, total=everyone)
 
 
 # ---- the strap and its signal
@@ -302,6 +319,8 @@ SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are 
 # ---- review in the window
 
 REVIEW_TITLE = _("Review")
+SESSIONS_TITLE = _("Sessions")  # the library window (Qt adds the app's name)
+TRENDS_TITLE = _("Trends")
 REVIEWING = _("Reviewing {name}.")
 REVIEWING_TITLE = _("Reviewing {name}")
 REVIEW_RECORDS_NOTHING = _("A review shows a recorded session; it records nothing new.")

@@ -37,12 +37,15 @@ from PySide6.QtWidgets import (
 
 from biofeedback.core import words
 from biofeedback.core.annotations import MOODS
+from biofeedback.qt.screen_fit import fit_to_screen
 from biofeedback.qt.summary_dialog import SummaryDialog
 
 log = logging.getLogger(__name__)
 
 EVERYONE = "Everyone"
 ANY_TAG = "Any tag"
+#: The window's size where the screen has room for it, px (a smaller screen gets its room).
+PREFERRED_SIZE = (1280, 760)
 SOURCE_WORDS = {"strap": "strap", "demo": "demo", "replay": "replay", "import": "imported", "cuff": "blood pressure"}
 
 #: The table's columns: key, heading, tooltip.
@@ -274,8 +277,8 @@ class LibraryWindow(QMainWindow):
     def __init__(self, library: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.setWindowTitle("Biofeedback: sessions")
-        self.resize(1280, 720)
+        self.setWindowTitle(words.SESSIONS_TITLE)  # Qt adds the app's name
+        fit_to_screen(self, PREFERRED_SIZE)
         self._deleted: list[Any] = []
         #: The dialog open now, if any (for tests).
         self.dialog: Any = None
@@ -421,8 +424,7 @@ class LibraryWindow(QMainWindow):
         entries = self.library.entries(person=self.chosen_person(), tag=self.chosen_tag(), text=self.search.text().strip() or None)
         self.model.set_entries(entries)
         everyone = len(self.library.entries()) if (self.chosen_person() or self.chosen_tag() or self.search.text()) else len(entries)
-        shown = f"{len(entries)} of {everyone} sessions" if len(entries) != everyone else f"{len(entries)} sessions"
-        self.count_label.setText(shown)
+        self.count_label.setText(words.sessions_count(len(entries), everyone))
         if not entries:
             self.notice.setText("No sessions match. Sessions you record appear here." if everyone else "No sessions yet. Sessions you record appear here.")
         else:

@@ -47,6 +47,7 @@ from biofeedback.core.samples import Contact, LinkState, Sample, SourceInfo, Sou
 from biofeedback.core.session import saved_from_home
 from biofeedback.core.session_timer import SessionTimer, clock_text
 from biofeedback.qt import palette
+from biofeedback.qt.screen_fit import fit_to_screen
 from biofeedback.qt.home_view import HomeView
 from biofeedback.qt.session_controller import SessionController
 from biofeedback.qt.settings import Settings
@@ -84,8 +85,6 @@ SIDE_PANEL_PX = 390
 #: The window's size where the screen has room for it, px; a smaller screen gets all its room
 #: (usable from 1280x720 up: laptops and clinic projectors).
 PREFERRED_SIZE = (1600, 1000)
-#: Room left on the screen for the window manager's frame and title bar, px.
-FRAME_ALLOWANCE = (16, 48)
 
 CONTACT_LOST_TEXT = words.CONTACT_LOST
 
@@ -189,10 +188,6 @@ def status_line(status: Status, source: SourceInfo | None, first_of_source: bool
     if source is not None and source.kind is SourceKind.DEMO and status.state is not LinkState.FAILED:
         return ""
     return status.message or status.state.value.capitalize()
-
-
-def beats_text(n: int) -> str:
-    return f"{n:,} beat" if n == 1 else f"{n:,} beats"
 
 
 def takes_typing(widget: QWidget) -> bool:
@@ -322,7 +317,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.clinic)
         self.setCentralWidget(self.pages)
         self.status_label = QLabel("")
-        self.beats_label = QLabel(beats_text(0))
+        self.beats_label = QLabel(words.beats_count(0))
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.beats_label)
         self._build_menu()
@@ -661,14 +656,7 @@ class MainWindow(QMainWindow):
 
     def fit_to_screen(self) -> None:
         """Take the preferred size where the screen has room, else the room there is; centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        width = min(PREFERRED_SIZE[0], room.width() - FRAME_ALLOWANCE[0])
-        height = min(PREFERRED_SIZE[1], room.height() - FRAME_ALLOWANCE[1])
-        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
-        self.move(room.x() + (room.width() - self.width()) // 2, room.y() + max((room.height() - self.height() - FRAME_ALLOWANCE[1]) // 2, 0))
+        fit_to_screen(self, PREFERRED_SIZE)
 
     def set_appearance(self, choice: str) -> None:
         """Use the "light", "dark" or "system" appearance for the clinic view, and remember it.
@@ -1030,7 +1018,7 @@ class MainWindow(QMainWindow):
         self.hr_label.setText("-- bpm")
         self.notice_label.setVisible(False)
         self.status_label.setText(self.idle_status if c.status is None else "")
-        self.beats_label.setText(beats_text(c.beat_count))
+        self.beats_label.setText(words.beats_count(c.beat_count))
         self._on_pacer(c.pacer)
         self.redraw()
 
@@ -1058,7 +1046,7 @@ class MainWindow(QMainWindow):
             self.quality_panel.show_contact(None)  # the last known contact no longer holds
 
     def _on_beats(self, _batch) -> None:
-        self.beats_label.setText(beats_text(self.controller.beat_count))
+        self.beats_label.setText(words.beats_count(self.controller.beat_count))
         self.quality_panel.show_delay(self.controller.beat_latency_s)
 
     # ---- drawing

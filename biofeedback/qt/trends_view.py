@@ -138,7 +138,7 @@ class TrendsView(QWidget):
     def __init__(self, load: Callable[[str], Trends], people: list[str], person: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.load = load
-        self.setWindowTitle("Biofeedback: trends")
+        self.setWindowTitle(words.TRENDS_TITLE)  # Qt adds the app's name
         self.person_box = QComboBox()
         self.person_box.addItems(people or [person])
         self.person_box.setCurrentIndex(max(self.person_box.findText(person), 0))
