@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from biofeedback.core.annotations import Rating  # noqa: E402
+from biofeedback.core.samples import BloodPressure  # noqa: E402
 from biofeedback.qt.settings import MemoryStore, Settings  # noqa: E402
 from biofeedback.resources import sample_stream  # noqa: E402
 from biofeedback.storage.library import Library  # noqa: E402
@@ -34,6 +35,19 @@ from recorded import record_demo  # noqa: E402
 
 #: The last day of the made-up library (screenshots do not depend on today's date).
 TODAY = dt.datetime(2026, 11, 27, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+def pressure(i: int, progress: float, rng) -> tuple[BloodPressure | None, BloodPressure | None]:
+    """Robin took a blood-pressure reading before and after from the fifth session on (a cuff
+    lent by the clinic), easing a little more as the weeks went by."""
+    if i < 4:
+        return None, None
+    systolic, diastolic = 138.0 - 8.0 * progress + rng.normal(0, 2), 88.0 - 4.0 * progress + rng.normal(0, 1.5)
+    eased = 4.0 + 4.0 * progress
+    return (
+        BloodPressure(0.0, round(systolic), round(diastolic), pulse_bpm=round(74 - 4 * progress), origin="manual", when="before"),
+        BloodPressure(600.0, round(systolic - eased), round(diastolic - eased / 2), pulse_bpm=round(68 - 4 * progress), origin="manual", when="after"),
+    )
 
 
 def make_library(folder: Path, robin_sessions: int = 14) -> Library:
@@ -60,6 +74,7 @@ def make_library(folder: Path, robin_sessions: int = 14) -> Library:
             drop=(250.0, 259.0) if i == robin_sessions - 1 else None,
             ratings=ratings,
             started=when,
+            blood_pressure=pressure(i, progress, rng),
         )
     for i in range(4):
         when = TODAY - dt.timedelta(days=20 - 6 * i, hours=5)
