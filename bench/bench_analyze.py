@@ -97,17 +97,18 @@ def main() -> None:
         print(f"same metrics, RR read by numpy, no timeline (whole process): {lean:.3f} s ({theirs / lean:.1f}x)")
 
         from biofeedback.core.summary import analyze
-        from biofeedback.core.timeline import BeatTimeline, rebuild
-        from biofeedback.storage.recordings import load_recording
+        from biofeedback.core.timeline import rebuild
+        from biofeedback.storage.recordings import load_recording, timeline_of
         from biofeedback.storage.session_file import SessionWriter, make_header
 
         t0 = time.perf_counter()
         data = load_recording(path, as_packets=False)
         t1 = time.perf_counter()
-        timeline = BeatTimeline.from_rr(data.rr_ms)
+        timeline = timeline_of(data)  # as analyze does
         t2 = time.perf_counter()
-        analyze(timeline)
+        result = analyze(timeline)
         t3 = time.perf_counter()
+        assert result["beats"] == len(day), result["beats"]  # the phases timed are the real work
         print(f"in-process phases: read RR text {t1 - t0:.3f} s, timeline {t2 - t1:.3f} s, metrics {t3 - t2:.3f} s")
 
         # The same day recorded by the app: one session file line per strap notification.
