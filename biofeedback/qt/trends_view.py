@@ -121,6 +121,17 @@ class TrendPlot(QuietPlot):
         self.empty.setColor(a.text_dim)
 
 
+def _join_before_after(plot: TrendPlot, trends: Trends, measure: str, colour) -> None:
+    """A line from each session's value before to its value after, where it has both."""
+    both = [p for p in trends.points if p.value(measure, "before") is not None and p.value(measure, "after") is not None]
+    plot.add_connectors(
+        np.array([p.when.timestamp() for p in both]),
+        np.array([p.value(measure, "before") for p in both], dtype=float),
+        np.array([p.value(measure, "after") for p in both], dtype=float),
+        QColor(colour),
+    )
+
+
 class TrendsView(QWidget):
     """A person's trends over a period: the headline and six small plots (seven for someone
     whose blood pressure was taken).
@@ -274,13 +285,7 @@ class TrendsView(QWidget):
             plot = self.plots[key]
             tb, yb, texts_b = tips(key, key + " before: {:.0f}", "before")
             ta, ya, texts_a = tips(key, key + " after: {:.0f}", "after")
-            both = [p for p in trends.points if p.value(key, "before") is not None and p.value(key, "after") is not None]
-            plot.add_connectors(
-                np.array([p.when.timestamp() for p in both]),
-                np.array([p.value(key, "before") for p in both], dtype=float),
-                np.array([p.value(key, "after") for p in both], dtype=float),
-                QColor(colour),
-            )
+            _join_before_after(plot, trends, key, colour)
             plot.add_series(tb, yb, texts_b, QColor(colour), filled=False, line=False)
             plot.add_series(ta, ya, texts_a, QColor(colour), filled=True, line=False)
             plot.finish(start, stop, (0.0, 10.0))
@@ -291,13 +296,7 @@ class TrendsView(QWidget):
         joined to its after; a point's tip gives the whole reading."""
         plot = self.plots["pressure"]
         for what, colour in (("systolic", palette.VERMILLION), ("diastolic", palette.BLUISH_GREEN)):
-            both = [p for p in trends.points if p.value(what, "before") is not None and p.value(what, "after") is not None]
-            plot.add_connectors(
-                np.array([p.when.timestamp() for p in both]),
-                np.array([p.value(what, "before") for p in both], dtype=float),
-                np.array([p.value(what, "after") for p in both], dtype=float),
-                QColor(colour),
-            )
+            _join_before_after(plot, trends, what, colour)
             for when in ("before", "after"):
                 chosen = [p for p in trends.points if p.value(what, when) is not None]
                 texts = [
