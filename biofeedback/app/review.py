@@ -183,11 +183,11 @@ class ReviewMode:
         review = self.review
         review.pause()
         review.close()
-        for signal in (review.markers_changed,):
-            try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):
-                pass
+        review.detach()
+        try:
+            review.markers_changed.disconnect()
+        except (RuntimeError, TypeError):  # nothing was connected
+            pass
         for action, slot in self._appearance_links:
             action.triggered.disconnect(slot)
         self.window.leave_review()

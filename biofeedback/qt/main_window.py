@@ -775,7 +775,16 @@ class MainWindow(QMainWindow):
         puts everything back."""
         if self.reviewing:
             self.leave_review()
-        self._before_review = {"mode": self.mode, "minimum": self.minimumSize()}
+        switched = self._review_switches()
+        panels = [w for area in (self.device_area, self.protocol_area) for w in (area.itemAt(i).widget() for i in range(area.count())) if w is not None]
+        self._before_review = {
+            "mode": self.mode,
+            "minimum": self.minimumSize(),
+            "enabled": {w: w.isEnabled() for w in switched},
+            "tips": {w: w.toolTip() for w in switched if isinstance(w, QWidget)},
+            "shown": {w: not w.isHidden() for w in panels},
+            "shortcut": self.record_action.shortcut(),
+        }
         self.set_mode("clinic", remember=False)
         self.controls.home_button.hide()
         for action in (*self.mode_actions.values(), self.record_action, self.open_action, self.assessment_action, self.guided_action):
@@ -786,11 +795,8 @@ class MainWindow(QMainWindow):
         self.pacer_box.setEnabled(False)
         self.pacer_box.setToolTip(words.REVIEW_PACER)
         self.person_button.setEnabled(False)
-        for area in (self.device_area, self.protocol_area):
-            for i in range(area.count()):
-                widget = area.itemAt(i).widget()
-                if widget is not None:
-                    widget.setVisible(False)
+        for widget in panels:
+            widget.setVisible(False)
         for control in (self.marker_action, self.controls.marker_button):
             control.setEnabled(markers_editable)
         self.controls.marker_button.setToolTip("" if markers_editable else words.REVIEW_NO_MARKERS)
@@ -821,25 +827,34 @@ class MainWindow(QMainWindow):
         self.review_bar = self._review_dock = None
         self.idle_status = ""
         self.controls.home_button.show()
-        for action in (*self.mode_actions.values(), self.record_action, self.open_action, self.assessment_action, self.guided_action, self.marker_action):
-            action.setEnabled(True)
-        self.record_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.controls.record_button.setEnabled(True)
-        self.controls.record_button.setToolTip("")
-        self.controls.marker_button.setEnabled(True)
-        self.controls.marker_button.setToolTip("")
-        self.pacer_box.end_showing()
-        self.pacer_box.setEnabled(True)
-        self.pacer_box.setToolTip("")
-        self.person_button.setEnabled(self.home.person_button.isEnabled())
-        for area in (self.device_area, self.protocol_area):
-            for i in range(area.count()):
-                widget = area.itemAt(i).widget()
-                if widget is not None:
-                    widget.setVisible(True)
         before = self._before_review
-        self.setMinimumSize(before.get("minimum", self.minimumSize()))
-        self.set_mode(before.get("mode", self.mode), remember=False)
+        self.pacer_box.end_showing()
+        for widget, enabled in before["enabled"].items():  # as they were: a replay's pacer stays the recording's
+            widget.setEnabled(enabled)
+        for widget, tip in before["tips"].items():
+            widget.setToolTip(tip)
+        for widget, shown in before["shown"].items():
+            widget.setVisible(shown)
+        self.record_action.setShortcut(before["shortcut"])
+        if not before["enabled"][self.pacer_box]:
+            self.pacer_box.show_recorded_pacer(True)
+        self.setMinimumSize(before["minimum"])
+        self.set_mode(before["mode"], remember=False)
+
+    def _review_switches(self) -> list:
+        """What a review switches off (and :meth:`leave_review` puts back as it was)."""
+        return [
+            *self.mode_actions.values(),
+            self.record_action,
+            self.open_action,
+            self.assessment_action,
+            self.guided_action,
+            self.marker_action,
+            self.controls.record_button,
+            self.controls.marker_button,
+            self.pacer_box,
+            self.person_button,
+        ]
 
     def ask_for_recording(self) -> None:
         """Session > Open a recording: a file from the sessions folder replaces the session."""
@@ -1017,10 +1032,14 @@ class MainWindow(QMainWindow):
         self.quality_panel.show_delay(c.beat_latency_s)
         self.hr_label.setText("-- bpm")
         self.notice_label.setVisible(False)
-        self.status_label.setText(self.idle_status if c.status is None else "")
+        said = None if c.status is None else status_line(c.status, c.source, c.status.state is LinkState.FINISHED)
+        self.status_label.setText(self.idle_status if c.status is None else said or "")
         self.beats_label.setText(words.beats_count(c.beat_count))
         self._on_pacer(c.pacer)
+        self._show_session()  # recording, timer: what the core says now (a review's listener heard nothing)
         self.redraw()
+        if c.ended:  # a replay that ended while a review was shown
+            self._on_ended()
 
     def _on_ended(self) -> None:
         """A replay reached its end: the clock and pacer stand still, the plots keep the data."""

@@ -105,9 +105,21 @@ class ReviewController(QObject):
     def attach(self, controller) -> None:
         """Drive ``controller`` (whose core is this review's): announce the playhead's moment."""
         self.controller = controller
-        controller.marker_added.connect(lambda _marker: self.markers_changed.emit())
-        controller.marker_edited.connect(lambda _marker, _edit: self.markers_changed.emit())
+        self._links = [
+            (controller.marker_added, lambda _marker: self.markers_changed.emit()),
+            (controller.marker_edited, lambda _marker, _edit: self.markers_changed.emit()),
+        ]
+        for signal, slot in self._links:
+            signal.connect(slot)
         self.seek(self.position)
+
+    def detach(self) -> None:
+        """Let go of the controller (the window shows the live session again): nothing of it
+        keeps this review, its recording or its core alive."""
+        for signal, slot in getattr(self, "_links", []):
+            signal.disconnect(slot)
+        self._links = []
+        self.controller = None
 
     # ---- where and how fast
 

@@ -314,6 +314,38 @@ def test_a_session_from_the_library_is_reviewed_in_the_same_window_and_back_to_l
         desktop.close()
 
 
+def test_back_from_a_review_to_a_replay_puts_back_what_was_there(qtbot, private_data, sessions):
+    """The live source is itself a replay: its pacer box stays the recording's, the tooltips
+    come back, and a replay that ended while the review was shown says so on return."""
+    from biofeedback.app.sources import make_source
+
+    desktop = make_desktop(qtbot, {"window/mode": "clinic"}, speed=200.0)
+    try:
+        window, controller = desktop.window, desktop.controller
+        desktop.runner.switch(make_source(str(sessions[1])), keep_recording=False)
+        qtbot.waitUntil(lambda: controller.beat_count > 10, timeout=10000)
+        assert not window.pacer_box.isEnabled()
+        tip = window.controls.marker_button.toolTip()
+        shell = open_library(qtbot, desktop)
+        shell.window.select(sessions[0])
+        qtbot.mouseClick(shell.window.review_button, LEFT)
+        assert window.reviewing
+        old = desktop.review.review
+        qtbot.waitUntil(lambda: controller.live_core.ended, timeout=20000)  # the replay ends unseen
+        qtbot.mouseClick(window.review_bar.live_button, LEFT)
+        assert not window.pacer_box.isEnabled() and window.pacer_box.summary.text() == words.RECORDED_PACER
+        assert window.controls.marker_button.toolTip() == tip
+        assert window.phase_label.text() == words.REPLAY_OVER
+        # the review lets go of the window's controller: a live marker reaches it no more
+        assert old.controller is None
+        heard = []
+        old.markers_changed.connect(lambda: heard.append(1))
+        controller.add_marker("after the review")
+        assert heard == []
+    finally:
+        desktop.close()
+
+
 def test_review_waits_while_a_session_runs(qtbot, desktop, clock, sessions):
     strap_on(desktop, clock)
     qtbot.mouseClick(desktop.window.home.start_button, LEFT)
