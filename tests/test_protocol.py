@@ -371,3 +371,16 @@ def test_block_criteria_read_a_pure_breath_wave():
     assert c.lf_peak_hz == pytest.approx(0.1, abs=0.003) and c.lf_peaks == 1
     assert c.pacer_share > 0.85 and c.followed and c.usable and c.artifact_pct == 0.0
     assert c.to_dict()["rate_bpm"] == 6.0
+
+
+def test_a_state_in_words_rounds_time_left_up_everywhere():
+    """The panel, the clinic header and the home screen say the same: time left rounded up, so
+    "0:00" means done and a step never reads a second shorter in one place than another."""
+    from biofeedback.core.protocol import ProtocolState
+
+    state = ProtocolState("session", "training", "Training at 6 breaths/min", 6.0, 3, 4, 59.2, 300.0, 900.0)
+    assert state.in_words() == ("Step 3 of 4: Training at 6 breaths/min", "1:00 left in this step, 10:00 in all")
+    paused = ProtocolState("session", "paused", "Paused", None, 3, 4, 59.2, 300.4, 900.0, paused=True)
+    assert paused.in_words()[1] == "Paused. 10:00 left in all."
+    stopped = ProtocolState("session", "aborted", "Stopped early", None, 3, 4, 0.0, 300.0, 900.0, finished=True, aborted=True)
+    assert stopped.in_words()[0] == "Stopped early" and stopped.in_words()[1].startswith("Stopped")

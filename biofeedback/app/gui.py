@@ -211,7 +211,6 @@ def _look_for_a_strap(window, runner) -> None:
     timer.timeout.connect(look)
     timer.start(int(1000 * LOOK_EVERY_S))
     QTimer.singleShot(2000, look)
-    window.strap_look_timer = timer
 
 
 def _attach_sources(window, controller, clock, strap_store=None, scan_s: float = 5.0):
@@ -315,6 +314,9 @@ def _attach_person(desktop: Desktop) -> None:
 
     def choose(alias: str) -> None:
         window.set_person(alias)  # the live core's person: the next session file carries it
+        desktop.calm_words("")  # the last person's words (their blood pressure) are not this one's
+        if desktop.protocol_result is not None:
+            desktop.protocol_result.hide()  # nor their result, whose rate would be kept for this one
         if settings.value("session/person") != alias:
             settings.save_group("session", {"person": alias})
         if desktop.protocol is not None:
@@ -386,7 +388,6 @@ def _attach_protocols(desktop: Desktop) -> None:
     flow if none runs); its progress shows in the panel, the clinic header and at home, its
     phases on the plots, its gentle words in the calm view, and its result in a dialog."""
     from biofeedback.core.assessment import Assessment
-    from biofeedback.core.protocol import AssessmentPlan, SessionPlan
     from biofeedback.qt.protocol_controller import ProtocolController
     from biofeedback.qt.widgets.protocol_panel import ProtocolPanel
     from biofeedback.qt.widgets.protocol_result import ProtocolResultDialog
@@ -411,10 +412,9 @@ def _attach_protocols(desktop: Desktop) -> None:
         desktop.flow.start(then=lambda: protocol.start(plan))
 
     def asked(kind: str) -> None:
-        """From the home screen or the menu: the panel's plan, with the person's own rate."""
+        """From the home screen or the menu: the panel's plan (its durations, the person's own rate)."""
         panel.kind_box.setCurrentIndex(panel.kind_box.findData(kind))
-        bpm = people.assessed_bpm(desktop.person)
-        start(AssessmentPlan() if kind == "assessment" else SessionPlan(rate_bpm=bpm if bpm is not None else SessionPlan().rate_bpm))
+        start(panel.plan())
 
     waiting: list = []  # a result that waits for the session's questions and summary to close
 
@@ -424,6 +424,7 @@ def _attach_protocols(desktop: Desktop) -> None:
             return
         result.setPalette(window.palette())
         result.show_result(outcome, stopped_early=stopped_early)
+        result.result_view.offer_rates(protocol.people is not None)
         result.show()
 
     def finished(outcome) -> None:
@@ -437,9 +438,8 @@ def _attach_protocols(desktop: Desktop) -> None:
         if waiting:
             show_result(*waiting.pop())
 
-    def rate_saved(bpm: float) -> None:
-        desktop.offer_rate(desktop.person)
-        panel.set_person_rate(bpm)
+    def rate_saved(_bpm: float) -> None:
+        desktop.offer_rate(desktop.person)  # the pacer's "Your rate" and the panel's training rate
 
     panel.start_requested.connect(start)
     panel.pause_requested.connect(protocol.pause)

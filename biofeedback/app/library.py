@@ -2,8 +2,9 @@
 
 The library index is brought up to date in a background thread (with its own connection), so
 the window shows what it already knows at once and the rest when it has been read. Opening a
-session opens the review window (:func:`biofeedback.app.review.open_review`); "Trends" opens the
-person's trends.
+session reviews it where ``review_in`` says (the app's main window), or else in a review window
+of its own (:func:`biofeedback.app.review.open_review`, as ``biofeedback library`` does);
+"Trends" opens the person's trends.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class ReviewView:
     review: Any
     bar: Any
     controller: Any
-    mode: Any = None
+    mode: Any = None  # the ReviewMode wiring them, kept alive as long as the window
 
     def close(self) -> None:
         self.review.close()

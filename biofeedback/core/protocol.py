@@ -216,6 +216,24 @@ class ProtocolState:
     def time_left_s(self) -> float:
         return max(self.total_s - self.elapsed_s, 0.0)
 
+    def in_words(self) -> tuple[str, str]:
+        """What the state says, the same in the panel, the clinic header and at home: the step
+        ("Step 2 of 5: Breathing at 6 breaths/min") and the time ("1:30 left in this step, 9:00
+        in all"; paused, stopped or finished, that)."""
+        running = bool(self.steps) and not self.finished
+        step = words.PROTOCOL_STEP.format(step=self.step, steps=self.steps, label=self.label) if running else self.label
+        if self.finished:
+            return step, words.PROTOCOL_STOPPED_KEPT if self.aborted else words.PROTOCOL_FINISHED
+        if self.paused:
+            return step, words.PROTOCOL_PAUSED_LEFT.format(total=clock_left(self.time_left_s))
+        return step, words.PROTOCOL_TIME_LEFT.format(step=clock_left(self.step_left_s), total=clock_left(self.time_left_s))
+
+
+def clock_left(seconds: float) -> str:
+    """Time left as a clock, rounded up so that "0:00" means done: "12:05" for 724.2 s."""
+    whole = max(math.ceil(seconds - 1e-6), 0)
+    return f"{whole // 60}:{whole % 60:02d}"
+
 
 class ProtocolRunner:
     """Runs a plan on a session core, by the time passed in.

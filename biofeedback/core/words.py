@@ -117,6 +117,7 @@ RECORDING_TO = _("Recording to {path}")
 SAVED_TO = _("Saved to {path}.")
 NOTHING_SAVED = _("Nothing was saved: no heartbeat arrived.")
 PRACTICE_NOT_SAVED = _("Practice with the demo heartbeat: this session is not saved.")
+PRACTICE_RATE_NOT_KEPT = _("A practice run on the demo heartbeat: its result is not kept as anyone's rate.")
 PRACTICE_ENDED = _("Practice ended after {elapsed}. Nothing was saved: it was the demo heartbeat.")
 RECORDED_PACER = _("The recording's own pacer is shown while it plays.")
 OPEN_LIBRARY = _("Sessions")
@@ -356,7 +357,6 @@ GUIDED_MENU = _("Guided")
 GUIDED_TIP = _("Find your own breathing rate, or breathe through a guided session with a baseline, training and recovery.")
 PROTOCOL_NEEDS_LIVE = _("A guided protocol needs a live heartbeat: a strap or the demo, not a recording played back.")
 PROTOCOL_RESULT_TITLE = _("Guided protocol: the result")
-PROTOCOL_STOPPED_WITH_SESSION = _("The guided protocol stopped with the session. What was recorded is kept.")
 
 # ---- blood pressure in the session's flow
 

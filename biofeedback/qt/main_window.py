@@ -736,19 +736,16 @@ class MainWindow(QMainWindow):
 
     def show_protocol(self, state) -> None:
         """A guided protocol's :class:`~biofeedback.core.protocol.ProtocolState` (None: none runs):
-        its step, progress and time left in the clinic view's header, and in words at home."""
-        if state is None or state.finished:
+        its step, progress and time left in the clinic view's header, and in words at home. While
+        one runs, another cannot be asked for (it would stop this one)."""
+        running = state is not None and not state.finished
+        for asking in (self.assessment_action, self.guided_action, self.home.guided_button):
+            asking.setEnabled(not running)
+        if not running:
             self.protocol_strip.setVisible(False)
             self.home.show_protocol("")
             return
-        if state.steps:
-            step = words.PROTOCOL_STEP.format(step=state.step, steps=state.steps, label=state.label)
-        else:
-            step = state.label
-        if state.paused:
-            left = words.PROTOCOL_PAUSED_LEFT.format(total=clock_text(state.time_left_s))
-        else:
-            left = words.PROTOCOL_TIME_LEFT.format(step=clock_text(math.ceil(state.step_left_s - 1e-6)), total=clock_text(math.ceil(state.time_left_s - 1e-6)))
+        step, left = state.in_words()
         self.protocol_label.setText(step)
         self.protocol_progress.setValue(int(round(1000 * state.fraction)))
         self.protocol_time.setText(left)

@@ -153,13 +153,15 @@ class ProtocolController(QObject):
             self.rate_saved.emit(float(result.recommended_bpm))
 
     def use_rate(self, bpm: float) -> None:
-        """Make ``bpm`` the person's own rate (a therapist choosing it, e.g. the runner-up)."""
-        if self.people is not None:
-            try:
-                self.people.set_rate(self.person, bpm)
-            except OSError as exc:
-                self.controller.error_occurred.emit(f"The rate could not be kept for {self.person}: {exc}")
-                return
+        """Make ``bpm`` the person's own rate (a therapist choosing it, e.g. the runner-up); a
+        practice run's (no people store) is kept for no one."""
+        if self.people is None:
+            return
+        try:
+            self.people.set_rate(self.person, bpm)
+        except OSError as exc:
+            self.controller.error_occurred.emit(f"The rate could not be kept for {self.person}: {exc}")
+            return
         self.rate_saved.emit(float(bpm))
 
     def close(self) -> None:

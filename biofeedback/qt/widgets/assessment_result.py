@@ -133,6 +133,12 @@ class AssessmentResultView(QWidget):
                 self.table.setItem(r, col, item)
         self.table.fit()
 
+    def offer_rates(self, offered: bool) -> None:
+        """Whether the rates can be kept (not for a practice run on the demo heartbeat)."""
+        self.use_button.setVisible(offered)
+        self.runner_up_button.setVisible(offered)
+        self.chosen_label.setText("" if offered else words.PRACTICE_RATE_NOT_KEPT)
+
     def _choose(self, bpm: float | None) -> None:
         if bpm is None:
             return

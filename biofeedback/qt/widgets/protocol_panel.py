@@ -9,8 +9,6 @@ The widget only asks and shows: it emits ``start_requested(plan)``, ``pause_requ
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,12 +33,6 @@ from biofeedback.core.protocol import AssessmentPlan, ProtocolState, SessionPlan
 
 ASSESSMENT_TITLE, SESSION_TITLE = words.PROTOCOL_ASSESSMENT_TITLE, words.PROTOCOL_SESSION_TITLE
 ASSESSMENT_ABOUT, SESSION_ABOUT = words.PROTOCOL_ASSESSMENT_ABOUT, words.PROTOCOL_SESSION_ABOUT
-
-
-def clock_text(seconds: float) -> str:
-    """12:05 for 725 s (rounded up, so "0:00" means done)."""
-    whole = max(int(math.ceil(seconds - 1e-6)), 0)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _minutes(value: float, low: float, high: float, step: float = 0.5) -> QDoubleSpinBox:
@@ -255,13 +247,9 @@ class ProtocolPanel(QGroupBox):
         self._running(not state.finished)
         self.pause_button.setText("Resume" if state.paused else "Pause")
         running = state.steps and not state.finished
-        self.phase_label.setText(words.PROTOCOL_STEP.format(step=state.step, steps=state.steps, label=state.label) if running else state.label)
+        step, left = state.in_words()
+        self.phase_label.setText(step)
         self.progress_bar.setValue(int(round(1000 * state.fraction)))
         self.progress_bar.setVisible(bool(running))
-        if state.finished:
-            self.time_label.setText(words.PROTOCOL_STOPPED_KEPT if state.aborted else words.PROTOCOL_FINISHED)
-        elif state.paused:
-            self.time_label.setText(words.PROTOCOL_PAUSED_LEFT.format(total=clock_text(state.time_left_s)))
-        else:
-            self.time_label.setText(words.PROTOCOL_TIME_LEFT.format(step=clock_text(state.step_left_s), total=clock_text(state.time_left_s)))
+        self.time_label.setText(left)
         self.message_label.setText(state.message or "")
