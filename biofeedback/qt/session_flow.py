@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from biofeedback.core import words
 from biofeedback.core.blood_pressure import BloodPressureStory, tell
 from biofeedback.core.session import saved_from_home
 from biofeedback.core.session_summary import SessionSummary
@@ -191,15 +192,18 @@ class SessionFlow(QObject):
         if path is None:  # a strap's file that never got its first heartbeat: nothing was saved
             self._settle()
             return
+        if story.before is not None and story.after is not None:  # told whatever becomes of the summary
+            self.blood_pressure_told.emit(story)
         try:
             summary = self.summarize(Path(path))
         except Exception:  # noqa: BLE001 - the session is saved; a failed summary must not lose that
             log.exception("Could not summarise %s", path)
+            say = getattr(self.parent_widget, "say", None)
+            if say is not None:
+                say(words.SUMMARY_NOT_MADE)
             self._settle()
             return
         self.summary_ready.emit(Path(path), summary)
-        if story.before is not None and story.after is not None:
-            self.blood_pressure_told.emit(story)
         self.show_summary(Path(path), summary, story if story.sentence else None)
 
     def show_summary(self, path: Path, summary: SessionSummary, story: BloodPressureStory | None = None) -> SummaryDialog:

@@ -147,3 +147,37 @@ def test_the_person_is_switched_in_two_clicks_and_a_new_alias_added(qtbot):
     with qtbot.waitSignal(switcher.person_chosen) as added:
         dialog.accept()
     assert added.args == ["K.L."] and "K.L." in switcher.people
+
+
+def test_a_summary_that_cannot_be_made_is_said_and_the_session_kept(qtbot, tmp_path, clock):
+    from biofeedback.core import words
+
+    path = tmp_path / "session.bfs"
+    core = SessionCore(LiveAnalyzer(None), lambda start: SessionWriter(path, make_header("demo", {}, {}, "t", start.t)))
+    controller = SessionController(clock, core)
+
+    class Window(QWidget):
+        said: list = []
+
+        def say(self, text: str) -> None:
+            self.said.append(text)
+
+    parent = Window()
+    qtbot.addWidget(parent)
+
+    def summarize(_p: Path):
+        raise OSError("the library index is locked")
+
+    flow = SessionFlow(controller, parent, summarize)
+    assert flow.start()
+    flow.dialog.reject()
+    demo = DemoSource.from_query("seed=2", "demo")
+    for t in demo.notification_times():
+        if t > 30:
+            break
+        clock.t = t
+        controller.on_event(demo.next_sample(t))
+    flow.stop()
+    flow.dialog.reject()
+    qtbot.waitUntil(lambda: parent.said == [words.SUMMARY_NOT_MADE], timeout=3000)
+    assert flow.dialog is None and read_session(path).ended_cleanly
