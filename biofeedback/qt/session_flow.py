@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from biofeedback.core.blood_pressure import BloodPressureStory, tell
@@ -231,7 +231,13 @@ class SessionFlow(QObject):
             self.controller.stop_recording()
 
     def _dress(self, dialog: QWidget) -> None:
-        """The window's appearance (the home screen's is calm and dark)."""
+        """The window's appearance (the home screen's is calm and dark), and gone once it closes.
+
+        Each session opens new dialogs on the window: kept after closing, every blood-pressure
+        dialog would stay connected to the one cuff reader and take every later reading. Their
+        ``finished`` handlers read what they need; Qt deletes them after that, on the next loop.
+        """
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(dialog.windowModality().WindowModal)
         if hasattr(self.parent_widget, "appearance"):
             dialog.setPalette(self.parent_widget.palette())
