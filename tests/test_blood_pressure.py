@@ -15,6 +15,7 @@ from biofeedback.core.blood_pressure import (
     explain_flags,
     flag_names,
     format_reading,
+    has_before,
     parse_typed,
     tell,
     typed_reading,
@@ -85,6 +86,11 @@ def test_before_and_after_take_the_last_of_each_and_never_guess():
     after = bp(124, 80, "after", t=900)
     assert before_and_after([first_try, second_try, unlabelled, after]) == (second_try, after)
     assert before_and_after([unlabelled]) == (None, None)
+
+
+def test_a_reading_before_asks_for_one_after():
+    assert has_before([bp(150, 95, None), bp(132, 86, "before")])
+    assert not has_before([bp(150, 95, None), bp(124, 80, "after")]) and not has_before([])
 
 
 def test_the_story_of_a_session():

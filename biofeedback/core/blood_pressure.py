@@ -151,6 +151,11 @@ def before_and_after(readings: Iterable[BloodPressure]) -> tuple[BloodPressure |
     return before, after
 
 
+def has_before(readings: Iterable[BloodPressure]) -> bool:
+    """A reading was taken before the session, so one after is asked for by itself (to compare)."""
+    return any(r.when == "before" for r in readings)
+
+
 @dataclass(frozen=True, slots=True)
 class BloodPressureStory:
     """What the summary, review and calm view say about a session's blood pressure.

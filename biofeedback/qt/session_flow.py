@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from biofeedback.core.blood_pressure import BloodPressureStory, tell
+from biofeedback.core.blood_pressure import BloodPressureStory, has_before, tell
 from biofeedback.core.session import saved_from_home
 from biofeedback.core.session_summary import SessionSummary
 from biofeedback.qt.summary_dialog import SummaryDialog
@@ -149,8 +149,7 @@ class SessionFlow(QObject):
             then()
 
     def _rated_after(self, wants_pressure: bool) -> None:
-        had_before = any(r.when == "before" for r in self.controller.core.blood_pressure)
-        if (wants_pressure or had_before) and self.blood_pressure is not None:
+        if (wants_pressure or has_before(self.controller.core.blood_pressure)) and self.blood_pressure is not None:
             self._take_pressure("after", self._finish)
         else:
             self._finish()
@@ -158,7 +157,8 @@ class SessionFlow(QObject):
     def _ask(self, when: str, then: Callable[[bool], None]) -> None:
         dialog = RatingDialog(when, self.parent_widget)
         self._dress(dialog)
-        offer = self.blood_pressure is not None and not (when == "after" and any(r.when == "before" for r in self.controller.core.blood_pressure))
+        # after one taken before, blood pressure is asked again by itself: no need to offer it
+        offer = self.blood_pressure is not None and not (when == "after" and has_before(self.controller.core.blood_pressure))
         dialog.offer_blood_pressure(offer)
 
         def rated(when_: str, pain, stress, mood) -> None:
