@@ -14,6 +14,7 @@ from biofeedback.core.blood_pressure import (
     describe_change,
     explain_flags,
     flag_names,
+    format_mmhg,
     format_reading,
     has_before,
     parse_typed,
@@ -86,6 +87,12 @@ def test_before_and_after_take_the_last_of_each_and_never_guess():
     after = bp(124, 80, "after", t=900)
     assert before_and_after([first_try, second_try, unlabelled, after]) == (second_try, after)
     assert before_and_after([unlabelled]) == (None, None)
+
+
+def test_a_reading_is_written_one_way_from_mmhg():
+    assert format_mmhg(131.6, 86.2) == "132/86" == format_reading(bp(131.6, 86.2))
+    kpa = bp(17.6, 11.5, unit="kPa")
+    assert format_reading(kpa) == format_mmhg(kpa.systolic_mmhg, kpa.diastolic_mmhg) == "132/86"
 
 
 def test_a_reading_before_asks_for_one_after():

@@ -79,9 +79,15 @@ def typed_reading(t: float, systolic: float, diastolic: float, pulse: float | No
     return BloodPressure(t, systolic, diastolic, None, "mmHg", pulse, origin="manual", when=when)
 
 
+def format_mmhg(systolic_mmhg: float, diastolic_mmhg: float) -> str:
+    """``"128/84"``: systolic/diastolic in whole mmHg, the one way a reading is written (the
+    library, trends, summary and report all write it here)."""
+    return f"{round(systolic_mmhg)}/{round(diastolic_mmhg)}"
+
+
 def format_reading(reading: BloodPressure) -> str:
     """``"128/84"``: systolic/diastolic in whole mmHg (converted from kPa where sent so)."""
-    return f"{round(reading.systolic_mmhg)}/{round(reading.diastolic_mmhg)}"
+    return format_mmhg(reading.systolic_mmhg, reading.diastolic_mmhg)
 
 
 def reading_line(reading: BloodPressure, sep: str = "  ") -> str:

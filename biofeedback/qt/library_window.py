@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from biofeedback.core import words
 from biofeedback.core.annotations import MOODS
+from biofeedback.core.blood_pressure import format_mmhg
 from biofeedback.qt.screen_fit import fit_to_screen
 from biofeedback.qt.summary_dialog import SummaryDialog
 
@@ -92,7 +93,7 @@ def _pressure(blood_pressure: dict) -> str:
 
     def one(when: str) -> str:
         r = blood_pressure.get(when)
-        return "-" if not r else f"{round(r['systolic_mmhg'])}/{round(r['diastolic_mmhg'])}"
+        return "-" if not r else format_mmhg(r["systolic_mmhg"], r["diastolic_mmhg"])
 
     if not blood_pressure.get("before") and not blood_pressure.get("after"):
         return ""
