@@ -90,6 +90,13 @@ def format_reading(reading: BloodPressure) -> str:
     return format_mmhg(reading.systolic_mmhg, reading.diastolic_mmhg)
 
 
+def reading_when(when: str | None, reading: str) -> str:
+    """``"blood pressure before: 132/86 mmHg"``: ``reading`` (as :func:`format_mmhg` writes it)
+    with when it was taken, ``"before"``, ``"after"``, or neither said ("taken")."""
+    sentence = {"before": words.BP_READING_BEFORE, "after": words.BP_READING_AFTER}.get(when or "", words.BP_READING_TAKEN)
+    return sentence.format(reading=reading)
+
+
 def reading_line(reading: BloodPressure, sep: str = "  ") -> str:
     """One reading on one line: ``"128/84 mmHg  pulse 66  2025-03-01 09:45  irregular pulse"``
     (a kPa reading also says what was sent), for the command line and lists."""

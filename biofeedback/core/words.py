@@ -151,8 +151,11 @@ BP_ROSE = _(
 BP_CHANGED = _("Your blood pressure went from {before} to {after} mmHg.")
 BP_ONLY_BEFORE = _("Your blood pressure before the session was {before} mmHg.")
 BP_ONLY_AFTER = _("Your blood pressure after the session was {after} mmHg.")
-#: One reading where it was taken: the review strip's tip and a trends point's tip.
-BP_READING_WHEN = _("blood pressure {when}: {reading} mmHg")
+#: One reading and when it was taken (before, after, or neither said): the review strip's tip and
+#: a trends point's tip. Whole sentences per case, so a translation never assembles them.
+BP_READING_BEFORE = _("blood pressure before: {reading} mmHg")
+BP_READING_AFTER = _("blood pressure after: {reading} mmHg")
+BP_READING_TAKEN = _("blood pressure taken: {reading} mmHg")
 #: The readings of a session under review, marked on its overview strip.
 BP_REVIEW_TIP = _("The blood-pressure readings of this session, marked ◆ in the strip:")
 

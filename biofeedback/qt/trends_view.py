@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from biofeedback.core import coherence, words
-from biofeedback.core.blood_pressure import SAME_WITHIN_MMHG, format_mmhg
+from biofeedback.core.blood_pressure import SAME_WITHIN_MMHG, format_mmhg, reading_when
 from biofeedback.core.trends import Trends, headline
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.hr_plot import MIN_HR_SPAN_BPM
@@ -301,7 +301,7 @@ class TrendsView(QWidget):
                 chosen = [p for p in trends.points if p.value(what, when) is not None]
                 texts = [
                     f"{p.when:%a %d %b, %H:%M}" + (f" · {p.title}" if p.title else "") + "\n"
-                    + words.BP_READING_WHEN.format(when=when, reading=format_mmhg(p.value("systolic", when), p.value("diastolic", when)))
+                    + reading_when(when, format_mmhg(p.value("systolic", when), p.value("diastolic", when)))
                     for p in chosen
                 ]
                 t, y = trends.timestamps(what, when)
