@@ -324,6 +324,13 @@ SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are 
 REVIEW_TITLE = _("Review")
 SESSIONS_TITLE = _("Sessions")  # the library window (Qt adds the app's name)
 TRENDS_TITLE = _("Trends")
+TRENDS_TIP = _("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings, blood pressure")
+#: The trends plots of values asked before and after each session (hollow before, filled after).
+TRENDS_PAIN = _("Pain, before ○ and after ●")
+TRENDS_STRESS = _("Stress, before ○ and after ●")
+TRENDS_BLOOD_PRESSURE = _("Blood pressure, before ○ and after ●")
+#: The library's blood-pressure column.
+BP_COLUMN_TIP = _("Blood pressure before → after the session, systolic/diastolic mmHg")
 REVIEWING = _("Reviewing {name}.")
 REVIEWING_TITLE = _("Reviewing {name}")
 REVIEW_RECORDS_NOTHING = _("A review shows a recorded session; it records nothing new.")

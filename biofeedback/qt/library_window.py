@@ -62,7 +62,7 @@ COLUMNS = (
     ("pain", "Pain", "Pain before → after (0-10)"),
     ("stress", "Stress", "Stress before → after (0-10)"),
     ("mood", "Mood", "Mood before → after"),
-    ("pressure", "Blood pressure", "Blood pressure before → after the session, systolic/diastolic mmHg"),
+    ("pressure", "Blood pressure", words.BP_COLUMN_TIP),
     ("tags", "Tags", "Tags (T to change)"),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -292,7 +292,7 @@ class LibraryWindow(QMainWindow):
         self.search.setPlaceholderText("Search titles, notes, tags (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.trends_button = QPushButton("Trends")
-        self.trends_button.setToolTip("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings, blood pressure")
+        self.trends_button.setToolTip(words.TRENDS_TIP)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Person"))
         filters.addWidget(self.person_box)

@@ -175,9 +175,9 @@ class TrendsView(QWidget):
             "high": TrendPlot("Time coherent", "% of the session"),
             "rmssd": TrendPlot("RMSSD", "ms"),
             "resting": TrendPlot("Resting heart rate", "bpm"),
-            "pain": TrendPlot("Pain, before ○ and after ●", "0-10"),
-            "stress": TrendPlot("Stress, before ○ and after ●", "0-10"),
-            "pressure": TrendPlot("Blood pressure, before ○ and after ●", ""),
+            "pain": TrendPlot(words.TRENDS_PAIN, "0-10"),
+            "stress": TrendPlot(words.TRENDS_STRESS, "0-10"),
+            "pressure": TrendPlot(words.TRENDS_BLOOD_PRESSURE, ""),
         }
         # the coherence levels behind the coherence plot, with their words
         self._bands = []
