@@ -14,8 +14,11 @@ from biofeedback.core.blood_pressure import (
     describe_change,
     explain_flags,
     flag_names,
+    format_mmhg,
     format_reading,
+    has_before,
     parse_typed,
+    reading_when,
     tell,
     typed_reading,
 )
@@ -85,6 +88,23 @@ def test_before_and_after_take_the_last_of_each_and_never_guess():
     after = bp(124, 80, "after", t=900)
     assert before_and_after([first_try, second_try, unlabelled, after]) == (second_try, after)
     assert before_and_after([unlabelled]) == (None, None)
+
+
+def test_a_reading_is_written_one_way_from_mmhg():
+    assert format_mmhg(131.6, 86.2) == "132/86" == format_reading(bp(131.6, 86.2))
+    kpa = bp(17.6, 11.5, unit="kPa")
+    assert format_reading(kpa) == format_mmhg(kpa.systolic_mmhg, kpa.diastolic_mmhg) == "132/86"
+
+
+def test_when_a_reading_was_taken_is_said_in_whole_sentences():
+    assert reading_when("before", "132/86") == words.BP_READING_BEFORE.format(reading="132/86") == "blood pressure before: 132/86 mmHg"
+    assert reading_when("after", "124/80") == words.BP_READING_AFTER.format(reading="124/80")
+    assert reading_when(None, "150/95") == words.BP_READING_TAKEN.format(reading="150/95") == "blood pressure taken: 150/95 mmHg"
+
+
+def test_a_reading_before_asks_for_one_after():
+    assert has_before([bp(150, 95, None), bp(132, 86, "before")])
+    assert not has_before([bp(150, 95, None), bp(124, 80, "after")]) and not has_before([])
 
 
 def test_the_story_of_a_session():

@@ -134,7 +134,9 @@ class LibraryShell:
         from biofeedback.qt.trends_view import TrendsView
 
         people = self.library.people()
-        person = person or (people[0] if people else "Me")
+        from biofeedback.storage.session_file import DEFAULT_PERSON
+
+        person = person or (people[0] if people else DEFAULT_PERSON)
         view = TrendsView(lambda p: person_trends(self.library.entries(person=p), p), people, person)
         _dress(view, self.settings)
         view.resize(1280, 720)

@@ -79,9 +79,22 @@ def typed_reading(t: float, systolic: float, diastolic: float, pulse: float | No
     return BloodPressure(t, systolic, diastolic, None, "mmHg", pulse, origin="manual", when=when)
 
 
+def format_mmhg(systolic_mmhg: float, diastolic_mmhg: float) -> str:
+    """``"128/84"``: systolic/diastolic in whole mmHg, the one way a reading is written (the
+    library, trends, summary and report all write it here)."""
+    return f"{round(systolic_mmhg)}/{round(diastolic_mmhg)}"
+
+
 def format_reading(reading: BloodPressure) -> str:
     """``"128/84"``: systolic/diastolic in whole mmHg (converted from kPa where sent so)."""
-    return f"{round(reading.systolic_mmhg)}/{round(reading.diastolic_mmhg)}"
+    return format_mmhg(reading.systolic_mmhg, reading.diastolic_mmhg)
+
+
+def reading_when(when: str | None, reading: str) -> str:
+    """``"blood pressure before: 132/86 mmHg"``: ``reading`` (as :func:`format_mmhg` writes it)
+    with when it was taken, ``"before"``, ``"after"``, or neither said ("taken")."""
+    sentence = {"before": words.BP_READING_BEFORE, "after": words.BP_READING_AFTER}.get(when or "", words.BP_READING_TAKEN)
+    return sentence.format(reading=reading)
 
 
 def reading_line(reading: BloodPressure, sep: str = "  ") -> str:
@@ -149,6 +162,11 @@ def before_and_after(readings: Iterable[BloodPressure]) -> tuple[BloodPressure |
         elif reading.when == "after":
             after = reading
     return before, after
+
+
+def has_before(readings: Iterable[BloodPressure]) -> bool:
+    """A reading was taken before the session, so one after is asked for by itself (to compare)."""
+    return any(r.when == "before" for r in readings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,8 +153,11 @@ BP_ROSE = _(
 BP_CHANGED = _("Your blood pressure went from {before} to {after} mmHg.")
 BP_ONLY_BEFORE = _("Your blood pressure before the session was {before} mmHg.")
 BP_ONLY_AFTER = _("Your blood pressure after the session was {after} mmHg.")
-#: One reading where it was taken: the review strip's tip and a trends point's tip.
-BP_READING_WHEN = _("blood pressure {when}: {reading} mmHg")
+#: One reading and when it was taken (before, after, or neither said): the review strip's tip and
+#: a trends point's tip. Whole sentences per case, so a translation never assembles them.
+BP_READING_BEFORE = _("blood pressure before: {reading} mmHg")
+BP_READING_AFTER = _("blood pressure after: {reading} mmHg")
+BP_READING_TAKEN = _("blood pressure taken: {reading} mmHg")
 #: The readings of a session under review, marked on its overview strip.
 BP_REVIEW_TIP = _("The blood-pressure readings of this session, marked ◆ in the strip:")
 
@@ -323,6 +326,13 @@ SUMMARY_STOPPED_EARLY = _("The session was stopped early; the phases so far are 
 REVIEW_TITLE = _("Review")
 SESSIONS_TITLE = _("Sessions")  # the library window (Qt adds the app's name)
 TRENDS_TITLE = _("Trends")
+TRENDS_TIP = _("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings, blood pressure")
+#: The trends plots of values asked before and after each session (hollow before, filled after).
+TRENDS_PAIN = _("Pain, before ○ and after ●")
+TRENDS_STRESS = _("Stress, before ○ and after ●")
+TRENDS_BLOOD_PRESSURE = _("Blood pressure, before ○ and after ●")
+#: The library's blood-pressure column.
+BP_COLUMN_TIP = _("Blood pressure before → after the session, systolic/diastolic mmHg")
 REVIEWING = _("Reviewing {name}.")
 REVIEWING_TITLE = _("Reviewing {name}")
 REVIEW_RECORDS_NOTHING = _("A review shows a recorded session; it records nothing new.")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from biofeedback.core import words
 from biofeedback.core.annotations import MOODS
+from biofeedback.core.blood_pressure import format_mmhg
 from biofeedback.qt.screen_fit import fit_to_screen
 from biofeedback.qt.summary_dialog import SummaryDialog
 
@@ -61,7 +62,7 @@ COLUMNS = (
     ("pain", "Pain", "Pain before → after (0-10)"),
     ("stress", "Stress", "Stress before → after (0-10)"),
     ("mood", "Mood", "Mood before → after"),
-    ("pressure", "Blood pressure", "Blood pressure before → after the session, systolic/diastolic mmHg"),
+    ("pressure", "Blood pressure", words.BP_COLUMN_TIP),
     ("tags", "Tags", "Tags (T to change)"),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -92,7 +93,7 @@ def _pressure(blood_pressure: dict) -> str:
 
     def one(when: str) -> str:
         r = blood_pressure.get(when)
-        return "-" if not r else f"{round(r['systolic_mmhg'])}/{round(r['diastolic_mmhg'])}"
+        return "-" if not r else format_mmhg(r["systolic_mmhg"], r["diastolic_mmhg"])
 
     if not blood_pressure.get("before") and not blood_pressure.get("after"):
         return ""
@@ -291,7 +292,7 @@ class LibraryWindow(QMainWindow):
         self.search.setPlaceholderText("Search titles, notes, tags (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.trends_button = QPushButton("Trends")
-        self.trends_button.setToolTip("This person's sessions over weeks: coherence, RMSSD, resting heart rate, ratings, blood pressure")
+        self.trends_button.setToolTip(words.TRENDS_TIP)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Person"))
         filters.addWidget(self.person_box)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from biofeedback.core import words
@@ -54,6 +54,7 @@ class ReportSaver(QObject):
         """Open the file dialog for ``session``'s report, offering a free name in the folder."""
         suggested = report_path(self._folder(), session)
         dialog = QFileDialog(parent, words.REPORT_DIALOG_TITLE, str(suggested.parent))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per report asked: none left behind on the window
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(["PDF (*.pdf)", "PNG image (*.png)"])
         dialog.setDefaultSuffix("pdf")

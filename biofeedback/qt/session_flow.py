@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from biofeedback.core import words
-from biofeedback.core.blood_pressure import BloodPressureStory, tell
+from biofeedback.core.blood_pressure import BloodPressureStory, has_before, tell
 from biofeedback.core.session import saved_from_home
 from biofeedback.core.session_summary import SessionSummary
 from biofeedback.qt.summary_dialog import SummaryDialog
@@ -150,8 +150,7 @@ class SessionFlow(QObject):
             then()
 
     def _rated_after(self, wants_pressure: bool) -> None:
-        had_before = any(r.when == "before" for r in self.controller.core.blood_pressure)
-        if (wants_pressure or had_before) and self.blood_pressure is not None:
+        if (wants_pressure or has_before(self.controller.core.blood_pressure)) and self.blood_pressure is not None:
             self._take_pressure("after", self._finish)
         else:
             self._finish()
@@ -159,7 +158,8 @@ class SessionFlow(QObject):
     def _ask(self, when: str, then: Callable[[bool], None]) -> None:
         dialog = RatingDialog(when, self.parent_widget)
         self._dress(dialog)
-        offer = self.blood_pressure is not None and not (when == "after" and any(r.when == "before" for r in self.controller.core.blood_pressure))
+        # after one taken before, blood pressure is asked again by itself: no need to offer it
+        offer = self.blood_pressure is not None and not (when == "after" and has_before(self.controller.core.blood_pressure))
         dialog.offer_blood_pressure(offer)
 
         def rated(when_: str, pain, stress, mood) -> None:
@@ -235,7 +235,13 @@ class SessionFlow(QObject):
             self.controller.stop_recording()
 
     def _dress(self, dialog: QWidget) -> None:
-        """The window's appearance (the home screen's is calm and dark)."""
+        """The window's appearance (the home screen's is calm and dark), and gone once it closes.
+
+        Each session opens new dialogs on the window: kept after closing, every blood-pressure
+        dialog would stay connected to the one cuff reader and take every later reading. Their
+        ``finished`` handlers read what they need; Qt deletes them after that, on the next loop.
+        """
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(dialog.windowModality().WindowModal)
         if hasattr(self.parent_widget, "appearance"):
             dialog.setPalette(self.parent_widget.palette())

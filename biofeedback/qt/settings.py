@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from biofeedback.storage.session_file import DEFAULT_PERSON
+
 log = logging.getLogger(__name__)
 
 #: Version of the layout below. Bump it, and add a migration, whenever a key is renamed or its
@@ -102,7 +104,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("supervisor/appearance", "system", "Light or dark clinic view.", choices=("system", "light", "dark")),
     Setting("window/mode", "home", "What the main window opens on: the person's home screen or the clinic view.", choices=("home", "clinic")),
     Setting("home/goal_min", 0, "The session goal on the home screen, minutes (0: none).", minimum=0, maximum=180),
-    Setting("session/person", "Me", "Whose sessions these are: the alias chosen last (no real name is needed)."),
+    Setting("session/person", DEFAULT_PERSON, "Whose sessions these are: the alias chosen last (no real name is needed)."),
 )
 
 _BY_KEY = {s.key: s for s in SCHEMA}

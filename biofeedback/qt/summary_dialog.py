@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from biofeedback.core.annotations import MOODS
-from biofeedback.core.blood_pressure import BloodPressureStory
+from biofeedback.core.blood_pressure import BloodPressureStory, format_mmhg
 from biofeedback.core.session_summary import LEVELS, SessionSummary
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.blood_pressure import BloodPressureSummary
@@ -208,8 +208,8 @@ class SummaryView(QWidget):
             feel_rows.append(
                 (
                     "Blood pressure",
-                    f"{s.bp_before.systolic_mmhg:.0f}/{s.bp_before.diastolic_mmhg:.0f} mmHg",
-                    NOT_KNOWN if after is None else f"{after.systolic_mmhg:.0f}/{after.diastolic_mmhg:.0f} mmHg",
+                    f"{format_mmhg(s.bp_before.systolic_mmhg, s.bp_before.diastolic_mmhg)} mmHg",
+                    NOT_KNOWN if after is None else f"{format_mmhg(after.systolic_mmhg, after.diastolic_mmhg)} mmHg",
                 )
             )
         self._fill(self.feelings, feel_rows)

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from biofeedback.core import coherence, words
-from biofeedback.core.blood_pressure import SAME_WITHIN_MMHG
+from biofeedback.core.blood_pressure import SAME_WITHIN_MMHG, format_mmhg, reading_when
 from biofeedback.core.trends import Trends, headline
 from biofeedback.qt import palette
 from biofeedback.qt.widgets.hr_plot import MIN_HR_SPAN_BPM
@@ -175,9 +175,9 @@ class TrendsView(QWidget):
             "high": TrendPlot("Time coherent", "% of the session"),
             "rmssd": TrendPlot("RMSSD", "ms"),
             "resting": TrendPlot("Resting heart rate", "bpm"),
-            "pain": TrendPlot("Pain, before ○ and after ●", "0-10"),
-            "stress": TrendPlot("Stress, before ○ and after ●", "0-10"),
-            "pressure": TrendPlot("Blood pressure, before ○ and after ●", ""),
+            "pain": TrendPlot(words.TRENDS_PAIN, "0-10"),
+            "stress": TrendPlot(words.TRENDS_STRESS, "0-10"),
+            "pressure": TrendPlot(words.TRENDS_BLOOD_PRESSURE, ""),
         }
         # the coherence levels behind the coherence plot, with their words
         self._bands = []
@@ -301,7 +301,7 @@ class TrendsView(QWidget):
                 chosen = [p for p in trends.points if p.value(what, when) is not None]
                 texts = [
                     f"{p.when:%a %d %b, %H:%M}" + (f" · {p.title}" if p.title else "") + "\n"
-                    + words.BP_READING_WHEN.format(when=when, reading=f"{p.value('systolic', when):.0f}/{p.value('diastolic', when):.0f}")
+                    + reading_when(when, format_mmhg(p.value("systolic", when), p.value("diastolic", when)))
                     for p in chosen
                 ]
                 t, y = trends.timestamps(what, when)

@@ -261,16 +261,15 @@ def _blood_pressure_change(data) -> list[Rating]:
 
 def _blood_pressure(data) -> list[Rating]:
     """The readings not already told as before -> after, by time."""
-    from biofeedback.core.blood_pressure import before_and_after
+    from biofeedback.core.blood_pressure import before_and_after, format_mmhg
 
     told = [r for r in before_and_after(getattr(data, "blood_pressure", []) or []) if r is not None]
     out = []
     for r in getattr(data, "blood_pressure", []) or []:
         if any(r is t for t in told):
             continue
-        sys_, dia = r.mmhg(r.systolic), r.mmhg(r.diastolic)
         pulse = f", pulse {r.pulse_bpm:.0f}/min" if getattr(r, "pulse_bpm", None) else ""
-        out.append(Rating(_clock(float(r.t)), f"{sys_:.0f}/{dia:.0f} mmHg{pulse}"))
+        out.append(Rating(_clock(float(r.t)), f"{format_mmhg(r.systolic_mmhg, r.diastolic_mmhg)} mmHg{pulse}"))
     return out
 
 

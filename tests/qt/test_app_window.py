@@ -9,9 +9,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import SIGNAL, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from biofeedback.app.gui import build_window
 from biofeedback.core import words
@@ -158,6 +158,34 @@ def test_rate_take_blood_pressure_breathe_stop_rate_and_see_the_summary(qtbot, d
     wait_for_dialog(qtbot, flow, RatingDialog, "before").reject()
     qtbot.waitUntil(lambda: window.session_running, timeout=2000)
     assert calm.words == ""
+
+
+def test_closed_dialogs_are_deleted_so_only_the_open_one_hears_the_cuff(qtbot, desktop, clock):
+    window, flow = desktop.window, desktop.flow
+    breathe_until = strap_on(desktop, clock)
+
+    def take_pressure(when: str, systolic: str, diastolic: str) -> None:
+        pressure = wait_for_dialog(qtbot, flow, BloodPressureDialog, when)
+        qtbot.keyClicks(pressure.systolic, systolic)
+        qtbot.keyClicks(pressure.diastolic, diastolic)
+        qtbot.mouseClick(pressure.use_button, LEFT)
+
+    for n in range(2):  # two sessions, each with blood pressure before and after
+        qtbot.mouseClick(window.home.start_button, LEFT)
+        qtbot.mouseClick(wait_for_dialog(qtbot, flow, RatingDialog, "before").pressure_button, LEFT)
+        take_pressure("before", "132", "86")
+        qtbot.waitUntil(lambda: window.session_running, timeout=2000)
+        breathe_until(90.0 * (n + 1))
+        qtbot.mouseClick(window.home.start_button, LEFT)
+        qtbot.mouseClick(wait_for_dialog(qtbot, flow, RatingDialog, "after").done_button, LEFT)
+        with qtbot.waitSignal(flow.summary_ready, timeout=10000):
+            take_pressure("after", "124", "80")
+        wait_for_dialog(qtbot, flow, SummaryDialog).close()
+        qtbot.waitUntil(lambda: flow.dialog is None, timeout=2000)
+
+    qtbot.waitUntil(lambda: not window.findChildren(BloodPressureDialog), timeout=2000)
+    assert desktop.cuff.receivers(SIGNAL("reading_received(PyObject)")) == 0, "no dialog left listening to the cuff"
+    assert not window.findChildren(RatingDialog) and not window.findChildren(SummaryDialog)
 
 
 def test_a_session_rated_with_the_keyboard_alone(qtbot, desktop, clock):
@@ -373,6 +401,7 @@ def test_report_from_the_library_writes_a_pdf_and_says_where(qtbot, desktop, ses
     shell.reports.dialog.selectFile(str(out))
     shell.reports.dialog.accept()
     assert shell.window.notice.text() == words.WOULD_OVERWRITE.format(path=out)
+    qtbot.waitUntil(lambda: not shell.window.findChildren(QFileDialog), timeout=2000)  # closed file dialogs are gone
 
 
 def test_report_from_review(qtbot, desktop, sessions, tmp_path):

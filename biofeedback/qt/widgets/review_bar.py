@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from biofeedback.core import words
-from biofeedback.core.blood_pressure import BloodPressureStory, format_reading, reading_line
+from biofeedback.core.blood_pressure import BloodPressureStory, format_reading, reading_line, reading_when
 from biofeedback.core.review import SPEEDS, Overview
 from biofeedback.qt import palette
 
@@ -355,7 +355,7 @@ class OverviewStrip(QWidget):
             parts.append(f"marker: {marker.label}" + (f" ({marker.note})" if marker.note else ""))
         reading = self._reading_near(self.x_of(t) if x is None else x)
         if reading is not None:
-            parts.append(words.BP_READING_WHEN.format(when=reading.when or "taken", reading=format_reading(reading)))
+            parts.append(reading_when(reading.when, format_reading(reading)))
         return " · ".join(parts)
 
 
