@@ -36,7 +36,7 @@ def plan_from(args: argparse.Namespace):
     from biofeedback.core.protocol import SessionPlan
     from biofeedback.storage.people import PeopleStore
 
-    rate = args.rate if args.rate is not None else PeopleStore().assessed_bpm(args.person) or 6.0
+    rate = args.rate if args.rate is not None else PeopleStore().assessed_bpm(args.person) or SessionPlan().rate_bpm
     kwargs = {"rate_bpm": rate}
     for arg, key in (("check", "check_s"), ("baseline", "baseline_s"), ("training", "training_s"), ("recovery", "recovery_s")):
         if getattr(args, arg) is not None:
